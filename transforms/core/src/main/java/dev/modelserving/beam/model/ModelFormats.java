@@ -1,0 +1,57 @@
+package dev.modelserving.beam.model;
+
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import java.util.Collections;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The {@link ModelFormat} plug-ins on the classpath, by format id. */
+public final class ModelFormats {
+  private static volatile Map<String, ModelFormat> formats;
+
+  private ModelFormats() {}
+
+  /** All formats found by {@link ServiceLoader}, by {@link ModelFormat#id()}. */
+  public static Map<String, ModelFormat> available() {
+    Map<String, ModelFormat> found = formats;
+    if (found == null) {
+      synchronized (ModelFormats.class) {
+        found = formats;
+        if (found == null) {
+          found = new TreeMap<>();
+          for (ModelFormat f : ServiceLoader.load(ModelFormat.class, ModelFormats.class.getClassLoader())) {
+            found.put(f.id(), f);
+          }
+          found = Collections.unmodifiableMap(found);
+          formats = found;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The plug-in for a format id. */
+  public static ModelFormat forId(String id) throws ModelLoadException {
+    ModelFormat f = available().get(id);
+    if (f == null) {
+      throw new ModelLoadException(
+          "unknown model format '" + id + "'; formats on the classpath: " + available().keySet()
+              + " (add the format's module, e.g. model-serving-pmml, as a dependency)");
+    }
+    return f;
+  }
+
+  /** Loads a descriptor that carries its bytes, through the plug-in its format names. */
+  public static Scorer load(ModelDescriptor descriptor) throws ModelLoadException {
+    ModelDescriptors.checkLoadable(descriptor);
+    try {
+      return forId(descriptor.getFormat()).load(descriptor);
+    } catch (ModelLoadException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      throw new ModelLoadException(
+          descriptor.getFormat() + " model could not be loaded: " + e, e);
+    }
+  }
+}

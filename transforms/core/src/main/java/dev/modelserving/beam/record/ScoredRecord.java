@@ -1,0 +1,110 @@
+package dev.modelserving.beam.record;
+
+import dev.modelserving.beam.model.ModelOutput;
+import java.util.Objects;
+
+/**
+ * A record with its model output and the governance metadata that says who scored it: model name,
+ * version, uuid and format, the serving decision, when it was served and how long scoring took.
+ *
+ * @param <T> the input record type
+ */
+public final class ScoredRecord<T> {
+  private final T input;
+  private final String dataType;
+  private final ModelOutput output;
+  private final String modelName;
+  private final String modelVersion;
+  private final String modelUuid;
+  private final String modelFormat;
+  private final String decision;
+  private final long servedAtMillis;
+  private final long latencyNanos;
+
+  public ScoredRecord(
+      T input, String dataType, ModelOutput output, String modelName, String modelVersion,
+      String modelUuid, String modelFormat, String decision, long servedAtMillis, long latencyNanos) {
+    this.input = input;
+    this.dataType = dataType;
+    this.output = Objects.requireNonNull(output, "output");
+    this.modelName = modelName;
+    this.modelVersion = modelVersion;
+    this.modelUuid = modelUuid;
+    this.modelFormat = modelFormat;
+    this.decision = decision;
+    this.servedAtMillis = servedAtMillis;
+    this.latencyNanos = latencyNanos;
+  }
+
+  public T getInput() {
+    return input;
+  }
+
+  public String getDataType() {
+    return dataType;
+  }
+
+  public ModelOutput getOutput() {
+    return output;
+  }
+
+  public String getModelName() {
+    return modelName;
+  }
+
+  public String getModelVersion() {
+    return modelVersion;
+  }
+
+  public String getModelUuid() {
+    return modelUuid;
+  }
+
+  public String getModelFormat() {
+    return modelFormat;
+  }
+
+  /** Why this model scored the record, e.g. {@code "current"} (the only model of its data type). */
+  public String getDecision() {
+    return decision;
+  }
+
+  public long getServedAtMillis() {
+    return servedAtMillis;
+  }
+
+  /** Time spent in the model's score call, in nanoseconds. */
+  public long getLatencyNanos() {
+    return latencyNanos;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ScoredRecord)) {
+      return false;
+    }
+    ScoredRecord<?> s = (ScoredRecord<?>) o;
+    return servedAtMillis == s.servedAtMillis
+        && latencyNanos == s.latencyNanos
+        && Objects.equals(input, s.input)
+        && Objects.equals(dataType, s.dataType)
+        && output.equals(s.output)
+        && Objects.equals(modelName, s.modelName)
+        && Objects.equals(modelVersion, s.modelVersion)
+        && Objects.equals(modelUuid, s.modelUuid)
+        && Objects.equals(modelFormat, s.modelFormat)
+        && Objects.equals(decision, s.decision);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(input, dataType, output, modelName, modelVersion, modelUuid, servedAtMillis);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "%s scored by '%s' v%s (%s, %s): %s", input, modelName, modelVersion, modelUuid, modelFormat,
+        output);
+  }
+}

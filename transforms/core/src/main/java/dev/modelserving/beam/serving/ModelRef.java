@@ -1,0 +1,41 @@
+package dev.modelserving.beam.serving;
+
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import java.io.Serializable;
+import java.util.Objects;
+
+/** The identity of a served model, without its bytes: what is read from state for every record. */
+final class ModelRef implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final String name;
+  final String version;
+  final String uuid;
+  final String format;
+
+  private ModelRef(String name, String version, String uuid, String format) {
+    this.name = name;
+    this.version = version;
+    this.uuid = uuid;
+    this.format = format;
+  }
+
+  static ModelRef of(ModelDescriptor d) {
+    return new ModelRef(d.getName(), d.getVersion(), d.getUuid(), d.getFormat());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelRef && uuid.equals(((ModelRef) o).uuid);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(uuid);
+  }
+
+  @Override
+  public String toString() {
+    return "'" + name + "' v" + version + " (" + uuid + ")";
+  }
+}
