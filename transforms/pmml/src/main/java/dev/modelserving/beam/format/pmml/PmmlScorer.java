@@ -1,0 +1,95 @@
+package dev.modelserving.beam.format.pmml;
+
+import dev.modelserving.beam.model.Features;
+import dev.modelserving.beam.model.InvalidRecordException;
+import dev.modelserving.beam.model.ModelOutput;
+import dev.modelserving.beam.model.Scorer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jpmml.evaluator.Evaluator;
+import org.jpmml.evaluator.FieldValue;
+
+/**
+ * Scores records with one JPMML {@link Evaluator}, built once by {@link PmmlModelFormat} and shared
+ * by all threads (JPMML evaluators are thread-safe once built). Holds no native resources.
+ */
+public final class PmmlScorer implements Scorer {
+  private final Evaluator evaluator;
+  private final List<PmmlInput> inputs;
+  private final PmmlResultDecoder decoder;
+  private final List<String> requiredFields;
+
+  PmmlScorer(Evaluator evaluator, List<PmmlInput> inputs, PmmlResultDecoder decoder) {
+    this.evaluator = evaluator;
+    this.inputs = List.copyOf(inputs);
+    this.decoder = decoder;
+    Set<String> required = new LinkedHashSet<>();
+    for (PmmlInput input : inputs) {
+      if (input.isActive()) {
+        required.add(input.recordField());
+      }
+    }
+    this.requiredFields = List.copyOf(required);
+  }
+
+  /** The JPMML evaluator this scorer uses. */
+  public Evaluator evaluator() {
+    return evaluator;
+  }
+
+  /** The record fields the model's active inputs read, after the input mapping, in model order. */
+  @Override
+  public List<String> requiredFields() {
+    return requiredFields;
+  }
+
+  @Override
+  public ModelOutput score(Features features) throws InvalidRecordException {
+    Map<String, FieldValue> arguments = new HashMap<>(inputs.size() * 2);
+    for (PmmlInput input : inputs) {
+      arguments.put(input.name(), input.prepare(features));
+    }
+    Map<String, ?> results;
+    try {
+      results = evaluator.evaluate(arguments);
+    } catch (RuntimeException e) {
+      throw new InvalidRecordException(
+          "the PMML model could not score the record: " + PmmlModelFormat.rootMessage(e)
+              + missingHint(features),
+          e);
+    }
+    ModelOutput output;
+    try {
+      output = decoder.decode(results);
+    } catch (RuntimeException e) {
+      throw new InvalidRecordException(
+          "the PMML model's result could not be read: " + PmmlModelFormat.rootMessage(e), e);
+    }
+    if (output == null) {
+      throw new InvalidRecordException(
+          "the PMML model gave no prediction for the record" + missingHint(features));
+    }
+    return output;
+  }
+
+  /** Names the missing inputs, the usual reason a model gives no result. Only used on failure. */
+  private String missingHint(Features features) {
+    List<String> missing = new ArrayList<>();
+    for (PmmlInput input : inputs) {
+      if (input.isActive() && !features.has(input.recordField())) {
+        missing.add(input.recordField());
+      }
+    }
+    return missing.isEmpty()
+        ? ""
+        : "; missing field(s) " + missing + " (the model cannot score without them)";
+  }
+
+  /** Nothing to release: the evaluator lives on the heap and is garbage-collected. */
+  @Override
+  public void close() {}
+}
