@@ -27,6 +27,15 @@ public final class Features {
     return b.build();
   }
 
+  /**
+   * Features that read {@code values} directly, without a copy: for hot paths whose records already
+   * hold their fields as Double, String or null. The map must not change afterwards.
+   *
+   */
+  public static Features view(Map<String, Object> values) {
+    return new Features(values);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -50,11 +59,11 @@ public final class Features {
     if (v == null) {
       throw new InvalidRecordException("missing feature '" + field + "'");
     }
-    if (v instanceof Double) {
-      return (Double) v;
+    if (v instanceof Number) {
+      return ((Number) v).doubleValue();
     }
     try {
-      return Double.parseDouble(((String) v).trim());
+      return Double.parseDouble(v.toString().trim());
     } catch (NumberFormatException e) {
       throw new InvalidRecordException(
           "feature '" + field + "' must be numeric but is '" + v + "'");

@@ -13,7 +13,7 @@ final class ModelRef implements Serializable {
   final String uuid;
   final String format;
 
-  private ModelRef(String name, String version, String uuid, String format) {
+  ModelRef(String name, String version, String uuid, String format) {
     this.name = name;
     this.version = version;
     this.uuid = uuid;
@@ -26,12 +26,17 @@ final class ModelRef implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ModelRef && uuid.equals(((ModelRef) o).uuid);
+    if (!(o instanceof ModelRef)) {
+      return false;
+    }
+    ModelRef r = (ModelRef) o;
+    return uuid.equals(r.uuid) && Objects.equals(name, r.name) && Objects.equals(version, r.version)
+        && Objects.equals(format, r.format);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(uuid);
+    return uuid.hashCode();
   }
 
   @Override

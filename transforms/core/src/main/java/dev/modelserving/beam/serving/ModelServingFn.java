@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.state.BagState;
@@ -56,7 +55,7 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
 
   @StateId("slots")
   private final StateSpec<ValueState<ModelSlots>> slotsSpec =
-      StateSpecs.value(SerializableCoder.of(ModelSlots.class));
+      StateSpecs.value(ModelSlotsCoder.of());
 
   @StateId("models")
   private final StateSpec<MapState<String, ModelDescriptor>> modelsSpec =
@@ -256,6 +255,12 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       deadLetter(dataType, record, DeadLetter.Stage.FEATURES, "cannot extract features: " + e, out);
       return;
     }
+    if (features == null) {
+      // Otherwise the model would be blamed (stage SCORE) for the extractor's NullPointerException.
+      deadLetter(dataType, record, DeadLetter.Stage.FEATURES,
+          "the feature extractor returned null instead of Features", out);
+      return;
+    }
     long start = System.nanoTime();
     ModelOutput result;
     try {
@@ -270,6 +275,10 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       return;
     }
     long latency = System.nanoTime() - start;
+    if (result == null) {
+      deadLetter(dataType, record, DeadLetter.Stage.SCORE, "model " + ref + " gave no output for this record", out);
+      return;
+    }
     metrics.inc(dataType, ServingMetrics.SCORED);
     out.get(scored).output(new ScoredRecord<>(
         record, dataType, result, ref.name, ref.version, ref.uuid, ref.format, DECISION_CURRENT,

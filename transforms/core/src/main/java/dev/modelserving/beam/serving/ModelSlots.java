@@ -44,6 +44,24 @@ final class ModelSlots implements Serializable {
     return new ModelSlots(next);
   }
 
+  Map<String, ModelRef> asMap() {
+    return Collections.unmodifiableMap(slots);
+  }
+
+  static ModelSlots of(Map<String, ModelRef> slots) {
+    return new ModelSlots(new LinkedHashMap<>(slots));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelSlots && slots.equals(((ModelSlots) o).slots);
+  }
+
+  @Override
+  public int hashCode() {
+    return slots.hashCode();
+  }
+
   @Override
   public String toString() {
     return slots.toString();

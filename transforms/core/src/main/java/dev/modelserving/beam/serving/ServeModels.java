@@ -24,6 +24,10 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.joda.time.Duration;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -62,7 +66,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * checkpoints carry them. Model formats are plug-ins ({@link dev.modelserving.beam.model.ModelFormat});
  * add {@code model-serving-pmml} or {@code model-serving-tensorflow} to the classpath.
  *
- * <p>Every record ends in exactly one of scored, dead letters or unserved.
+ * <p>Every record ends in exactly one of scored, dead letters or unserved. Serving state lives in
+ * the global window: windowed inputs are moved into it, and the outputs are globally windowed.
  */
 public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels.Result<T>> {
   private final PCollection<ModelDescriptor> models;
@@ -174,14 +179,16 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()), new ServingEvent.EventCoder<>(recordCoder));
     TupleTag<KV<KV<String, Integer>, ServingEvent<T>>> routedRecordsTag = new TupleTag<>("routedRecords");
     TupleTag<KV<KV<String, Integer>, ServingEvent<T>>> routedModelsTag = new TupleTag<>("routedModels");
+    // Plain (not anonymous) tags: an anonymous TupleTag would capture this transform, and with it the
+    // model PCollection, into every DoFn, which then cannot be serialized. Coders are set explicitly.
     TupleTag<ScoredRecord<T>> scoredTag = new TupleTag<>("scored");
-    TupleTag<DeadLetter> routeFailures = new TupleTag<DeadLetter>("routeFailures") {};
-    TupleTag<RejectedModel> unreadableModels = new TupleTag<RejectedModel>("unreadableModels") {};
+    TupleTag<DeadLetter> routeFailures = new TupleTag<>("routeFailures");
+    TupleTag<RejectedModel> unreadableModels = new TupleTag<>("unreadableModels");
 
-    PCollectionTuple routedRecords = records.apply("RouteRecords",
+    PCollectionTuple routedRecords = inGlobalWindow(records, "RecordsInGlobalWindow").apply("RouteRecords",
         ParDo.of(new RouteRecordsFn<>(config, routedRecordsTag, routeFailures))
             .withOutputTags(routedRecordsTag, TupleTagList.of(routeFailures)));
-    PCollectionTuple routedModels = models.apply("RouteModels",
+    PCollectionTuple routedModels = inGlobalWindow(models, "ModelsInGlobalWindow").apply("RouteModels",
         ParDo.of(new RouteModelsFn<T>(config, routedModelsTag, unreadableModels))
             .withOutputTags(routedModelsTag, TupleTagList.of(unreadableModels)));
 
@@ -190,9 +197,9 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         .and(routedModels.get(routedModelsTag).setCoder(routedCoder))
         .apply("MergeModelsAndRecords", Flatten.pCollections());
 
-    TupleTag<DeadLetter> deadLetters = new TupleTag<DeadLetter>("deadLetters") {};
-    TupleTag<DeadLetter> unserved = new TupleTag<DeadLetter>("unserved") {};
-    TupleTag<RejectedModel> rejected = new TupleTag<RejectedModel>("rejectedModels") {};
+    TupleTag<DeadLetter> deadLetters = new TupleTag<>("deadLetters");
+    TupleTag<DeadLetter> unserved = new TupleTag<>("unserved");
+    TupleTag<RejectedModel> rejected = new TupleTag<>("rejectedModels");
     PCollectionTuple served = events.apply("ServeWithModelState",
         ParDo.of(new ModelServingFn<>(config, recordCoder, scoredTag, deadLetters, unserved, rejected))
             .withOutputTags(scoredTag, TupleTagList.of(deadLetters).and(unserved).and(rejected)));
@@ -210,6 +217,18 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         .apply("AllRejectedModels", Flatten.pCollections());
     return new Result<>(records.getPipeline(), scored, allDeadLetters,
         served.get(unserved).setCoder(deadLetterCoder), allRejected);
+  }
+
+  /**
+   * A model serves every window that comes after it, so serving state lives in the global window:
+   * windowed inputs are moved into it (timestamps kept). Window the outputs again as needed.
+   */
+  private static <V> PCollection<V> inGlobalWindow(PCollection<V> input, String name) {
+    if (input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows) {
+      return input;
+    }
+    return input.apply(name, Window.<V>into(new GlobalWindows()).triggering(DefaultTrigger.of())
+        .discardingFiredPanes().withAllowedLateness(Duration.ZERO));
   }
 
   @Override

@@ -1,0 +1,59 @@
+package dev.modelserving.beam.pipeline;
+
+import dev.modelserving.beam.pipeline.demo.DemoMain;
+import dev.modelserving.beam.pipeline.kafka.PublishModelCommand;
+import java.util.Arrays;
+
+/**
+ * Entry point of the application jar: {@code serve} (the default), {@code demo} or {@code
+ * publish-model}, each followed by its options; {@code <command> --help} lists them.
+ */
+public final class Main {
+  private static final String USAGE = String.join("\n",
+      "usage: java -jar model-serving-pipeline.jar <command> [--option=value ...]",
+      "  serve          run the serving pipeline on Kafka, or on files with --inputFile (default command)",
+      "  demo           embedded Kafka + record and model publishers + the pipeline, printing scored records",
+      "  publish-model  send a model file to a model topic",
+      "  <command> --help lists the command's options.");
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].startsWith("--")) {
+      if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        System.out.println(USAGE);
+        System.out.println();
+        ServingMain.main(new String[] {"--help=" + ServingOptions.class.getName()});
+        return;
+      }
+      ServingMain.main(args);
+      return;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "serve":
+        ServingMain.main(withHelpFor(rest, ServingOptions.class.getName()));
+        break;
+      case "demo":
+        DemoMain.main(withHelpFor(rest, "dev.modelserving.beam.pipeline.demo.DemoOptions"));
+        break;
+      case "publish-model":
+        PublishModelCommand.main(rest);
+        break;
+      default:
+        System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
+        System.exit(2);
+    }
+  }
+
+  /** Beam's bare --help lists every registered option interface; point it at the command's own. */
+  private static String[] withHelpFor(String[] args, String optionsClass) {
+    String[] copy = args.clone();
+    for (int i = 0; i < copy.length; i++) {
+      if (copy[i].equals("--help")) {
+        copy[i] = "--help=" + optionsClass;
+      }
+    }
+    return copy;
+  }
+}

@@ -1,0 +1,207 @@
+package dev.modelserving.beam.pipeline;
+
+import java.util.List;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+
+/**
+ * Options of the serving pipeline. Kafka mode is the default; give {@code --inputFile} and {@code
+ * --modelFiles} to score files instead. {@code --help=ServingOptions} lists them all.
+ */
+public interface ServingOptions extends PipelineOptions, StreamingOptions {
+
+  // ---- Kafka mode
+  @Description("Kafka bootstrap servers")
+  @Default.String("127.0.0.1:9092")
+  String getBootstrapServers();
+
+  void setBootstrapServers(String value);
+
+  @Description("Topic of input records (CSV or JSON text values)")
+  @Default.String("wine-records")
+  String getDataTopic();
+
+  void setDataTopic(String value);
+
+  @Description("Compacted topic of ModelDescriptor messages (protobuf), keyed by <dataType>/<modelName>; read from its beginning on a fresh start")
+  @Default.String("models")
+  String getModelTopic();
+
+  void setModelTopic(String value);
+
+  @Description("Topic the scored records are written to, as JSON")
+  @Default.String("scored-records")
+  String getOutputTopic();
+
+  void setOutputTopic(String value);
+
+  @Description("Topic for records that were not scored (dead letters and unserved) and rejected models, as JSON with a reason")
+  @Default.String("dead-letters")
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String value);
+
+  @Description("Kafka consumer group of the data topic; offsets are committed when a checkpoint finalizes")
+  @Default.String("model-serving")
+  String getConsumerGroup();
+
+  void setConsumerGroup(String value);
+
+  @Description("Create missing topics before starting (the model topic compacted, with 1 partition)")
+  @Default.Boolean(true)
+  boolean getCreateTopics();
+
+  void setCreateTopics(boolean value);
+
+  @Description("Partitions of topics created by --createTopics (except the model topic, which has 1)")
+  @Default.Integer(2)
+  int getTopicPartitions();
+
+  void setTopicPartitions(int value);
+
+  @Description("Stop reading the data topic after this many records (0 = never); makes a bounded run, for tests and benchmarks")
+  @Default.Long(0)
+  long getMaxRecords();
+
+  void setMaxRecords(long value);
+
+  @Description("Stop reading the model topic after this many models (0 = never); use with --maxRecords")
+  @Default.Long(0)
+  long getMaxModels();
+
+  void setMaxModels(long value);
+
+  @Description("Stop the pipeline after this many seconds (0 = run until stopped or the input ends)")
+  @Default.Long(0)
+  long getDurationSeconds();
+
+  void setDurationSeconds(long value);
+
+  // ---- Records
+  @Description("Record format: csv or json (one JSON object per line)")
+  @Default.String("csv")
+  String getDataFormat();
+
+  void setDataFormat(String value);
+
+  @Description("CSV column names, comma-separated (Kafka mode; in file mode the header row is used when this is not set)")
+  @Default.String("id,data_type,wine_type,fixed_acidity,volatile_acidity,citric_acid,residual_sugar,chlorides,free_sulfur_dioxide,total_sulfur_dioxide,density,pH,sulphates,alcohol,quality")
+  String getCsvColumns();
+
+  void setCsvColumns(String value);
+
+  @Description("CSV separator character; 'tab' for a tab")
+  @Default.String(",")
+  String getCsvSeparator();
+
+  void setCsvSeparator(String value);
+
+  @Description("Field holding the record id")
+  @Default.String("id")
+  String getIdField();
+
+  void setIdField(String value);
+
+  @Description("Field holding the data type, the key that selects the model")
+  @Default.String("data_type")
+  String getDataTypeField();
+
+  void setDataTypeField(String value);
+
+  @Description("Data type of records that have no data-type field")
+  @Default.String("wine")
+  String getDefaultDataType();
+
+  void setDefaultDataType(String value);
+
+  @Description("Served data types, comma-separated; records and models of other types are rejected. Empty: any")
+  @Default.String("wine")
+  String getDataTypes();
+
+  void setDataTypes(String value);
+
+  // ---- Serving
+  @Description("Keys per data type, so one data type can use several cores; models go to every shard")
+  @Default.Integer(1)
+  int getShards();
+
+  void setShards(int value);
+
+  @Description("Records that arrive before any model: 'hold' (score them when the first model arrives) or 'unserved' (emit them as unserved at once)")
+  @Default.String("hold")
+  String getNoModelPolicy();
+
+  void setNoModelPolicy(String value);
+
+  @Description("With --noModelPolicy=hold: records held per key at most; more go to unserved")
+  @Default.Integer(10_000)
+  int getMaxHeldRecords();
+
+  void setMaxHeldRecords(int value);
+
+  @Description("With --noModelPolicy=hold: seconds a record is held at most before it goes to unserved")
+  @Default.Long(300)
+  long getMaxHoldSeconds();
+
+  void setMaxHoldSeconds(long value);
+
+  // ---- File mode
+  @Description("Score this file (CSV with a header row, or JSON lines) instead of Kafka; a Beam FileSystems path or glob")
+  String getInputFile();
+
+  void setInputFile(String value);
+
+  @Description("File mode: model files, comma-separated: .pmml, a SavedModel directory or its .zip, or a frozen graph .pb")
+  List<String> getModelFiles();
+
+  void setModelFiles(List<String> value);
+
+  @Description("File mode: where scored records are written, as JSON lines")
+  @Default.String("scored.jsonl")
+  String getOutputFile();
+
+  void setOutputFile(String value);
+
+  @Description("File mode: where dead letters, unserved records and rejected models are written, as JSON lines")
+  @Default.String("dead-letters.jsonl")
+  String getDeadLetterFile();
+
+  void setDeadLetterFile(String value);
+
+  @Description("File mode: model format, when it cannot be told from the file name (pmml, tensorflow-saved-model, tensorflow-frozen-graph)")
+  String getModelFormat();
+
+  void setModelFormat(String value);
+
+  @Description("File mode: tensor models fed one float [-1,n] tensor: the record fields in column order, comma-separated")
+  String getTensorColumns();
+
+  void setTensorColumns(String value);
+
+  @Description("File mode: the tensor input (signature input key, or graph operation for a frozen graph)")
+  String getTensorInput();
+
+  void setTensorInput(String value);
+
+  @Description("File mode: model outputs to use (signature output keys, or graph operations), comma-separated")
+  String getModelOutputs();
+
+  void setModelOutputs(String value);
+
+  @Description("File mode: SavedModel signature key (default serving_default)")
+  String getSignature();
+
+  void setSignature(String value);
+
+  @Description("File mode: class labels of a probability-vector output, comma-separated")
+  String getLabels();
+
+  void setLabels(String value);
+
+  @Description("File mode: model input -> record field mapping, as 'model input=record field;...' (names may contain spaces)")
+  String getInputMapping();
+
+  void setInputMapping(String value);
+}

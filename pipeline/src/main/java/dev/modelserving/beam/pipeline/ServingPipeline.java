@@ -1,0 +1,144 @@
+package dev.modelserving.beam.pipeline;
+
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.pipeline.io.ParseModels;
+import dev.modelserving.beam.pipeline.io.ParseRecords;
+import dev.modelserving.beam.pipeline.io.ServingJson;
+import dev.modelserving.beam.pipeline.record.DataRecord;
+import dev.modelserving.beam.pipeline.record.RecordSchema;
+import dev.modelserving.beam.record.RejectedModel;
+import dev.modelserving.beam.record.ScoredRecord;
+import dev.modelserving.beam.serving.NoModelPolicy;
+import dev.modelserving.beam.serving.ServeModels;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+
+/**
+ * The serving pipeline between its sources and sinks: parse records and models, {@link ServeModels},
+ * and render every outcome as JSON. Kafka and file wiring live in {@link KafkaServing} and {@link
+ * FileServing}.
+ */
+public final class ServingPipeline {
+  private ServingPipeline() {}
+
+  /** The JSON outputs, keyed by record id (scored) or left unkeyed (failures). */
+  public static final class Outputs {
+    public final PCollection<ScoredRecord<DataRecord>> scored;
+    public final PCollection<KV<String, String>> scoredJson;
+    /** Dead letters, unserved records and rejected models, as JSON. */
+    public final PCollection<String> failuresJson;
+
+    Outputs(PCollection<ScoredRecord<DataRecord>> scored, PCollection<KV<String, String>> scoredJson,
+        PCollection<String> failuresJson) {
+      this.scored = scored;
+      this.scoredJson = scoredJson;
+      this.failuresJson = failuresJson;
+    }
+  }
+
+  /** Parses {@code lines} with {@code schema} and serves them with {@code models}. */
+  public static Outputs serve(
+      PCollection<String> lines,
+      PCollection<ModelDescriptor> models,
+      PCollection<RejectedModel> unparseableModels,
+      RecordSchema schema,
+      ServingOptions options) {
+    PCollectionTuple parsed = lines.apply("ParseRecords", ParseRecords.with(schema));
+    ServeModels.Result<DataRecord> served = parsed.get(ParseRecords.RECORDS)
+        .apply("ServeModels", serveModels(schema, options).withModels(models));
+
+    PCollection<KV<String, String>> scoredJson = served.getScored()
+        .apply("ScoredToJson", MapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via(r -> KV.of(r.getInput().getId(), ServingJson.scored(r))))
+        .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of()));
+
+    PCollection<String> recordFailures = PCollectionList.of(parsed.get(ParseRecords.DEAD_LETTERS))
+        .and(served.getDeadLetters())
+        .and(served.getUnserved())
+        .apply("AllUnscoredRecords", Flatten.pCollections())
+        .apply("UnscoredToJson", MapElements.into(TypeDescriptors.strings()).via(ServingJson::deadLetter));
+    PCollection<String> modelFailures = PCollectionList.of(unparseableModels)
+        .and(served.getRejectedModels())
+        .apply("AllRejectedModels", Flatten.pCollections())
+        .apply("RejectedModelsToJson", MapElements.into(TypeDescriptors.strings()).via(ServingJson::rejectedModel));
+    PCollection<String> failures = PCollectionList.of(recordFailures).and(modelFailures)
+        .apply("AllFailures", Flatten.pCollections());
+    return new Outputs(served.getScored(), scoredJson, failures);
+  }
+
+  /** {@link ServeModels} configured from the options. */
+  static ServeModels<DataRecord> serveModels(RecordSchema schema, ServingOptions o) {
+    ServeModels<DataRecord> serve = ServeModels.<DataRecord>create()
+        .withDataTypeFn(DataRecord::getDataType)
+        .withFeatureExtractor(DataRecord::toFeatures)
+        .withPayloadFormatter(DataRecord::getPayload)
+        .withShards(o.getShards())
+        .withNoModelPolicy(noModelPolicy(o));
+    if (!schema.getColumns().isEmpty()) {
+      serve = serve.withRecordFields(schema.getColumns());
+    }
+    Set<String> dataTypes = splitList(o.getDataTypes()).stream().collect(Collectors.toCollection(LinkedHashSet::new));
+    if (!dataTypes.isEmpty()) {
+      serve = serve.withDataTypes(dataTypes);
+    }
+    return serve;
+  }
+
+  static NoModelPolicy noModelPolicy(ServingOptions o) {
+    switch (o.getNoModelPolicy().trim().toLowerCase()) {
+      case "hold":
+        return NoModelPolicy.hold(o.getMaxHeldRecords(), Duration.standardSeconds(o.getMaxHoldSeconds()));
+      case "unserved":
+        return NoModelPolicy.emitUnserved();
+      default:
+        throw new IllegalArgumentException(
+            "--noModelPolicy must be 'hold' or 'unserved', was '" + o.getNoModelPolicy() + "'");
+    }
+  }
+
+  /** The record schema; {@code columns} override --csvColumns when not null (a file's header row). */
+  static RecordSchema recordSchema(ServingOptions o, List<String> columns) {
+    String defaultType = o.getDefaultDataType() == null || o.getDefaultDataType().isEmpty() ? null : o.getDefaultDataType();
+    switch (o.getDataFormat().trim().toLowerCase()) {
+      case "csv":
+        return RecordSchema.csv(columns != null ? columns : splitList(o.getCsvColumns()), separator(o.getCsvSeparator()),
+            o.getIdField(), o.getDataTypeField(), defaultType);
+      case "json":
+        return RecordSchema.json(List.of(), o.getIdField(), o.getDataTypeField(), defaultType);
+      default:
+        throw new IllegalArgumentException("--dataFormat must be 'csv' or 'json', was '" + o.getDataFormat() + "'");
+    }
+  }
+
+  static char separator(String s) {
+    if ("tab".equalsIgnoreCase(s) || "\\t".equals(s)) {
+      return '\t';
+    }
+    if (s == null || s.length() != 1) {
+      throw new IllegalArgumentException("--csvSeparator must be one character or 'tab', was '" + s + "'");
+    }
+    return s.charAt(0);
+  }
+
+  static List<String> splitList(String s) {
+    if (s == null || s.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toList());
+  }
+}

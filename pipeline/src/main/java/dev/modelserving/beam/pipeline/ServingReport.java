@@ -1,0 +1,55 @@
+package dev.modelserving.beam.pipeline;
+
+import dev.modelserving.beam.serving.ServingMetrics;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+
+/** Reads the serving counters of a pipeline run and prints their totals. */
+public final class ServingReport {
+  private ServingReport() {}
+
+  /** Counter totals by name, e.g. {@code wine/scored -> 1990}; attempted values, summed over steps. */
+  public static Map<String, Long> counters(PipelineResult result) {
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.inNamespace(ServingMetrics.NAMESPACE))
+        .build());
+    Map<String, Long> totals = new TreeMap<>();
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      Long value = counter.getAttempted();
+      totals.merge(counter.getName().getName(), value == null ? 0L : value, Long::sum);
+    }
+    return totals;
+  }
+
+  /** Prints the totals, one counter per line, and whether records in = scored + dead-lettered + unserved. */
+  public static void print(PipelineResult result, PrintStream out) {
+    Map<String, Long> totals;
+    try {
+      totals = counters(result);
+    } catch (RuntimeException e) {
+      out.println("Serving metrics are not available from this runner: " + e);
+      return;
+    }
+    out.println("== Serving metrics (" + ServingMetrics.NAMESPACE + ")");
+    totals.forEach((name, value) -> out.printf("  %-40s %d%n", name, value));
+    long in = sum(totals, ServingMetrics.RECEIVED);
+    long scored = sum(totals, ServingMetrics.SCORED);
+    long dead = sum(totals, ServingMetrics.DEAD_LETTERED);
+    long unserved = sum(totals, ServingMetrics.UNSERVED);
+    out.printf("  records in %d = scored %d + dead-lettered %d + unserved %d%s%n", in, scored, dead, unserved,
+        in == scored + dead + unserved ? "" : "  (the rest are still held, waiting for a model)");
+  }
+
+  static long sum(Map<String, Long> totals, String event) {
+    return totals.entrySet().stream()
+        .filter(e -> e.getKey().endsWith("/" + event))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+}

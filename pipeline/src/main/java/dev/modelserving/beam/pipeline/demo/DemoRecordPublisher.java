@@ -1,0 +1,95 @@
+package dev.modelserving.beam.pipeline.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes the test data set's records to the data topic at a steady rate, looping over the file,
+ * and mixes in a few bad records (every {@code badEvery}-th) so the dead letters can be seen too.
+ */
+final class DemoRecordPublisher implements Runnable, AutoCloseable {
+  /** Bad records, each breaking a different rule. */
+  static final List<String> BAD_RECORDS = List.of(
+      "this is not a wine record",
+      "bad-1,wine,red,7.4,0.7,0,1.9,0.076,11,34,0.9978,3.51,0.56,not-a-number,5",
+      "bad-2,beer,red,7.4,0.7,0,1.9,0.076,11,34,0.9978,3.51,0.56,9.4,5",
+      "bad-3,wine,rose,7.4,0.7,0,1.9,0.076,11,34,0.9978,3.51,0.56,9.4,5");
+
+  private final KafkaProducer<String, String> producer;
+  private final String topic;
+  private final List<String> lines;
+  private final double recordsPerSecond;
+  private final int badEvery;
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong sentBad = new AtomicLong();
+  private volatile boolean running = true;
+
+  DemoRecordPublisher(String bootstrapServers, String topic, Path csv, double recordsPerSecond, int badEvery)
+      throws IOException {
+    List<String> all = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    this.lines = all.subList(1, all.size());
+    this.topic = topic;
+    this.recordsPerSecond = recordsPerSecond;
+    this.badEvery = badEvery;
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  @Override
+  public void run() {
+    long intervalNanos = (long) (1e9 / recordsPerSecond);
+    long next = System.nanoTime();
+    int i = 0;
+    while (running) {
+      long n = sent.incrementAndGet();
+      String line;
+      if (badEvery > 0 && n % badEvery == 0) {
+        line = BAD_RECORDS.get((int) (sentBad.getAndIncrement() % BAD_RECORDS.size()));
+      } else {
+        line = lines.get(i++ % lines.size());
+      }
+      producer.send(new ProducerRecord<>(topic, line.substring(0, Math.max(0, line.indexOf(','))), line));
+      next += intervalNanos;
+      long sleep = next - System.nanoTime();
+      if (sleep > 0) {
+        try {
+          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  long sent() {
+    return sent.get();
+  }
+
+  long sentBad() {
+    return sentBad.get();
+  }
+
+  void stop() {
+    running = false;
+  }
+
+  /** Call after {@link #stop()} and after the publishing thread has ended. */
+  @Override
+  public void close() {
+    producer.flush();
+    producer.close();
+  }
+}

@@ -1,0 +1,238 @@
+package dev.modelserving.beam.pipeline.kafka;
+
+import dev.modelserving.beam.model.ModelDescriptors;
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The {@code publish-model} command: publishes a model file (or its location) to the model topic.
+ * Run with {@code --help} for the options. Options take {@code --name value} or {@code
+ * --name=value}.
+ */
+public final class PublishModelCommand {
+  static final String USAGE = String.join("\n",
+      "Usage: publish-model --bootstrapServers HOST:PORT --topic TOPIC --file PATH --name NAME --dataType TYPE --version V [options]",
+      "",
+      "Publishes a model to the (compacted) model topic as a ModelDescriptor protobuf, key DATATYPE/NAME.",
+      "The topic is created (compacted, 1 partition) if it does not exist.",
+      "",
+      "Required:",
+      "  --bootstrapServers HOST:PORT  Kafka brokers",
+      "  --topic TOPIC                 the model topic",
+      "  --file PATH                   a .pmml file, a SavedModel directory (zipped), a SavedModel .zip or a frozen-graph .pb",
+      "                                (may be left out when --location URI is given)",
+      "  --name NAME                   model name, e.g. wine-quality-tree",
+      "  --dataType TYPE               the data type (record stream) it serves, e.g. wine",
+      "  --version V                   model version",
+      "Optional:",
+      "  --format ID                   format id instead of the one inferred from the file name:",
+      "                                pmml, tensorflow-saved-model, tensorflow-frozen-graph, ...",
+      "  --uuid ID                     model uuid (default: a random UUID)",
+      "  --description TEXT            free text",
+      "  --location [URI]              send only a location instead of the bytes: URI (file:///..., gs://...),",
+      "                                or without a value the absolute file: URI of --file",
+      "  --tensorColumns a,b,c         record fields of the single [-1, n] float tensor input, in column order",
+      "  --tensorInput NAME            name of that tensor input (signature key or graph operation)",
+      "  --outputs a,b                 output names that make up the result",
+      "  --signature NAME              SavedModel signature (default serving_default)",
+      "  --labels a,b                  class labels of a probability-vector output, in index order",
+      "  --inputMapping 'in=field;...' model input name = record field name, separated by ';'",
+      "  --help                        print this help");
+
+  private static final Set<String> VALUE_OPTIONS = Set.of(
+      "bootstrapServers", "topic", "file", "name", "dataType", "version", "format", "uuid", "description",
+      "tensorColumns", "tensorInput", "outputs", "signature", "labels", "inputMapping");
+
+  private PublishModelCommand() {}
+
+  /** Runs the command; exits the JVM with status 1 on failure and 2 on bad arguments. */
+  public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /** Runs the command and returns its exit status: 0 ok, 1 failure, 2 bad arguments. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Map<String, String> options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("publish-model: " + e.getMessage());
+      err.println("Run with --help for the options.");
+      return 2;
+    }
+    if (options.containsKey("help")) {
+      out.println(USAGE);
+      return 0;
+    }
+    String bootstrap = options.get("bootstrapServers");
+    String topic = options.get("topic");
+    ModelDescriptor descriptor;
+    try {
+      requireOption(options, "bootstrapServers");
+      requireOption(options, "topic");
+      descriptor = ModelPublisher.describe(
+          options.containsKey("file") ? Path.of(options.get("file")) : null, toPublishOptions(options));
+    } catch (NoSuchFileException e) {
+      err.println("publish-model: model file not found: " + e.getFile());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("publish-model: " + e.getMessage());
+      err.println("Run with --help for the options.");
+      return 2;
+    } catch (IOException e) {
+      err.println("publish-model: cannot read the model: " + e);
+      return 1;
+    }
+    try {
+      KafkaTopics.ensureTopics(bootstrap, Map.of(topic, KafkaTopics.TopicSpec.modelTopic()));
+      try (ModelPublisher publisher = new ModelPublisher(bootstrap)) {
+        RecordMetadata ack = publisher.send(topic, descriptor);
+        out.printf("published model %s to %s-%d at offset %d%n",
+            ModelDescriptors.describe(descriptor), ack.topic(), ack.partition(), ack.offset());
+      }
+      return 0;
+    } catch (RuntimeException e) {
+      err.println("publish-model: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /**
+   * Parses {@code --name value} / {@code --name=value} arguments into a map; {@code --help} and a
+   * bare {@code --location} map to "".
+   *
+   * @throws IllegalArgumentException for unknown, repeated or value-less options
+   */
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("-h")) {
+        arg = "--help";
+      }
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "': options look like --name value");
+      }
+      String name = arg.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (name.equals("help")) {
+        value = "";
+      } else if (name.equals("location")) {
+        if (value == null) {
+          boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
+          value = hasValue ? args[++i] : "";
+        }
+      } else if (VALUE_OPTIONS.contains(name)) {
+        if (value == null) {
+          if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+            throw new IllegalArgumentException("option --" + name + " needs a value");
+          }
+          value = args[++i];
+        }
+      } else {
+        throw new IllegalArgumentException("unknown option --" + name);
+      }
+      if (options.put(name, value) != null) {
+        throw new IllegalArgumentException("option --" + name + " is given twice");
+      }
+    }
+    return options;
+  }
+
+  /** The {@link PublishOptions} that parsed options describe. */
+  static PublishOptions toPublishOptions(Map<String, String> o) {
+    PublishOptions p = new PublishOptions()
+        .name(o.get("name"))
+        .dataType(o.get("dataType"))
+        .version(o.get("version"))
+        .format(o.get("format"))
+        .uuid(o.get("uuid"))
+        .description(o.get("description"));
+    if (o.containsKey("location")) {
+      String uri = o.get("location");
+      if (uri.isEmpty()) {
+        p.locationOfFile();
+      } else {
+        p.location(uri);
+      }
+    }
+    if (o.containsKey("tensorColumns")) {
+      p.tensorColumns(list(o.get("tensorColumns")));
+    }
+    if (o.containsKey("tensorInput")) {
+      p.tensorInput(o.get("tensorInput"));
+    }
+    if (o.containsKey("outputs")) {
+      p.outputs(list(o.get("outputs")));
+    }
+    if (o.containsKey("signature")) {
+      p.signature(o.get("signature"));
+    }
+    if (o.containsKey("labels")) {
+      p.labels(list(o.get("labels")));
+    }
+    if (o.containsKey("inputMapping")) {
+      p.inputMapping(inputMapping(o.get("inputMapping")));
+    }
+    return p;
+  }
+
+  /** Splits a comma-separated list, trimming items and dropping empty ones: "a, b,,c" -> [a, b, c]. */
+  public static List<String> list(String value) {
+    List<String> items = new ArrayList<>();
+    for (String item : value.split(",")) {
+      if (!item.trim().isEmpty()) {
+        items.add(item.trim());
+      }
+    }
+    return items;
+  }
+
+  /**
+   * Parses an input mapping, {@code 'model input=record field'} entries separated by ';':
+   * "in1=field1; in2=field2" -> {in1: field1, in2: field2}.
+   *
+   * @throws IllegalArgumentException for an entry without '=' or with an empty side
+   */
+  public static Map<String, String> inputMapping(String value) {
+    Map<String, String> mapping = new LinkedHashMap<>();
+    for (String pair : value.split(";")) {
+      if (pair.trim().isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String input = eq < 0 ? "" : pair.substring(0, eq).trim();
+      String field = eq < 0 ? "" : pair.substring(eq + 1).trim();
+      if (input.isEmpty() || field.isEmpty()) {
+        throw new IllegalArgumentException(
+            "bad --inputMapping entry '" + pair.trim() + "': expected 'model input=record field', entries separated by ';'");
+      }
+      mapping.put(input, field);
+    }
+    return mapping;
+  }
+
+  private static void requireOption(Map<String, String> options, String name) {
+    String value = options.get(name);
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("option --" + name + " is required");
+    }
+  }
+}

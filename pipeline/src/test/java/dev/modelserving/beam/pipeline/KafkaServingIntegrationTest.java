@@ -1,0 +1,246 @@
+package dev.modelserving.beam.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
+import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
+import dev.modelserving.beam.pipeline.kafka.PublishOptions;
+import dev.modelserving.beam.testdata.WineSchema;
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The whole application against a real Kafka broker, on the DirectRunner and on the Flink runner
+ * ([local] mini-cluster): models and records published to topics come out scored on the output
+ * topic, bad ones on the dead-letter topic, a model swap mid-stream shows in the scored records, and
+ * the counts balance.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KafkaServingIntegrationTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int BATCH = 150;
+  private static final List<String> BAD_RECORDS = List.of(
+      "this is not a wine record",
+      "bad-1,wine,red,7.4,0.7,0,1.9,0.076,11,34,0.9978,3.51,0.56,not-a-number,5",
+      "bad-2,beer,red,7.4,0.7,0,1.9,0.076,11,34,0.9978,3.51,0.56,9.4,5",
+      "bad-3,wine,red,7.4,0.7");
+
+  private EmbeddedKafkaBroker broker;
+  private List<String> wines;
+  private Path models;
+
+  @BeforeAll
+  void startKafka() throws Exception {
+    EmbeddedKafkaBroker.quietKafkaLogging();
+    broker = EmbeddedKafkaBroker.start(0);
+    Path testdata = Paths.get(System.getProperty("testdata.dir"));
+    List<String> lines = Files.readAllLines(testdata.resolve("wine.csv"), StandardCharsets.UTF_8);
+    wines = lines.subList(1, 1 + 2 * BATCH);
+    models = testdata.resolve("models");
+  }
+
+  @AfterAll
+  void stopKafka() {
+    broker.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
+  void scoresRecordsFromKafkaAndSwapsModelsWhileRunning(String runner) throws Exception {
+    String suffix = "-" + runner.toLowerCase();
+    String dataTopic = "records" + suffix;
+    String modelTopic = "models" + suffix;
+    String outputTopic = "scored" + suffix;
+    String deadLetterTopic = "dead-letters" + suffix;
+    KafkaTopics.ensureTopics(broker.bootstrapServers(),
+        KafkaTopics.servingTopics(modelTopic, dataTopic, outputTopic, deadLetterTopic, 2));
+
+    List<String> args = new ArrayList<>(List.of(
+        "--runner=" + runner,
+        "--bootstrapServers=" + broker.bootstrapServers(),
+        "--dataTopic=" + dataTopic, "--modelTopic=" + modelTopic,
+        "--outputTopic=" + outputTopic, "--deadLetterTopic=" + deadLetterTopic,
+        "--consumerGroup=it" + suffix, "--maxHoldSeconds=30"));
+    boolean flink = runner.equals("FlinkRunner");
+    if (flink) {
+      // Flink reports Beam metrics with the job's final result: read a known number of records and
+      // models (bounded reads), attached, so the job ends by itself. The DirectRunner's metrics are
+      // live, but its bounded Kafka read emits nothing until it has read everything, so there the
+      // pipeline runs unbounded and is cancelled at the end.
+      args.addAll(List.of("--flinkMaster=[local]", "--streaming=true", "--parallelism=2", "--attachedMode=true",
+          "--maxRecords=" + (2 * BATCH + BAD_RECORDS.size()), "--maxModels=3"));
+    }
+    ServingOptions options = ServingMain.parse(args.toArray(new String[0]));
+
+    try (ModelPublisher publisher = new ModelPublisher(broker.bootstrapServers());
+        KafkaProducer<String, String> producer = producer();
+        KafkaConsumer<String, String> output = consumer(outputTopic);
+        KafkaConsumer<String, String> deadLetters = consumer(deadLetterTopic)) {
+      ModelDescriptor linear = ModelPublisher.describe(models.resolve("wine-linear.pmml"),
+          new PublishOptions().name("wine-linear").dataType("wine").version("1"));
+      publisher.send(modelTopic, linear);
+      publisher.send(modelTopic, linear.toBuilder().setName("wine-broken").setVersion("1")
+          .setUuid("broken-1").setModelBytes(ByteString.copyFromUtf8("<PMML>truncated")).build());
+
+      CompletableFuture<PipelineResult> started = new CompletableFuture<>();
+      CompletableFuture<PipelineResult> run = CompletableFuture.supplyAsync(() -> {
+        PipelineResult result = KafkaServing.build(options).run();
+        started.complete(result);
+        result.waitUntilFinish();
+        return result;
+      });
+
+      // Records published before and while the pipeline starts are all scored by the first model.
+      send(producer, dataTopic, wines.subList(0, BATCH));
+      List<JsonNode> first = poll(output, BATCH);
+      assertThat(uuids(first), everyItem(equalTo(linear.getUuid())));
+
+      // A new model while it runs: once one record comes out scored by it, every later record is.
+      // Batch two goes one record at a time until the swap shows, then all at once.
+      ModelDescriptor mlp = ModelPublisher.describe(models.resolve("wine-mlp"), new PublishOptions()
+          .name("wine-mlp").dataType("wine").version("7").tensorColumns(WineSchema.NUMERIC_FEATURES)
+          .outputs(List.of("quality")));
+      publisher.send(modelTopic, mlp);
+      List<String> secondBatch = wines.subList(BATCH, 2 * BATCH);
+      int probes = 0;
+      boolean swapped = false;
+      while (!swapped) {
+        assertThat("the swap shows within the second batch", probes < BATCH, equalTo(true));
+        send(producer, dataTopic, List.of(secondBatch.get(probes++)));
+        JsonNode probe = poll(output, 1).get(0);
+        swapped = probe.path("model").path("uuid").asText().equals(mlp.getUuid());
+        if (!swapped) {
+          assertThat(probe.path("model").path("uuid").asText(), equalTo(linear.getUuid()));
+        }
+      }
+      send(producer, dataTopic, secondBatch.subList(probes, BATCH));
+      send(producer, dataTopic, BAD_RECORDS);
+      List<JsonNode> second = poll(output, BATCH - probes);
+      for (JsonNode n : second) {
+        assertThat(n.path("model").path("name").asText(), equalTo("wine-mlp"));
+        assertThat(n.path("model").path("version").asText(), equalTo("7"));
+        assertThat(n.path("model").path("uuid").asText(), equalTo(mlp.getUuid()));
+        assertThat(n.path("model").path("format").asText(), equalTo("tensorflow-saved-model"));
+        assertThat(n.path("result").path("value").isNumber(), equalTo(true));
+      }
+
+      List<JsonNode> failures = poll(deadLetters, BAD_RECORDS.size() + 1);
+      Map<String, List<String>> byStage = failures.stream().collect(Collectors.groupingBy(
+          n -> n.path("stage").asText(), Collectors.mapping(n -> n.path("reason").asText(), Collectors.toList())));
+      assertThat(byStage.get("PARSE"), hasSize(2));
+      assertThat(byStage.get("ROUTE").get(0), containsString("unknown data type 'beer'"));
+      assertThat(byStage.get("SCORE").get(0), containsString("alcohol"));
+      assertThat(byStage.get("MODEL").get(0), containsString("wine-broken"));
+
+      long in = 2L * BATCH + BAD_RECORDS.size();
+      Map<String, Long> counters;
+      if (flink) {
+        PipelineResult result = run.get(3, TimeUnit.MINUTES);
+        assertEquals(PipelineResult.State.DONE, result.getState());
+        counters = ServingReport.counters(result);
+      } else {
+        PipelineResult result = started.get(1, TimeUnit.MINUTES);
+        counters = awaitCounter(result, "received", in);
+        result.cancel();
+      }
+      assertEquals(in, ServingReport.sum(counters, "received"));
+      assertEquals(2L * BATCH, ServingReport.sum(counters, "scored"));
+      assertEquals(BAD_RECORDS.size(), ServingReport.sum(counters, "dead-lettered"));
+      assertEquals(0, ServingReport.sum(counters, "unserved"));
+      assertEquals(1, ServingReport.sum(counters, "model-load-failures"));
+      // Nothing beyond what was sent: no duplicates on the output topic.
+      assertThat(poll(output, 0), hasSize(0));
+    }
+  }
+
+  private static List<String> uuids(List<JsonNode> scored) {
+    return scored.stream().map(n -> n.path("model").path("uuid").asText()).collect(Collectors.toList());
+  }
+
+  /** Live metrics lag the outputs by a bundle; waits until {@code event} reaches {@code expected}. */
+  private static Map<String, Long> awaitCounter(PipelineResult result, String event, long expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Map<String, Long> counters = ServingReport.counters(result);
+    while (ServingReport.sum(counters, event) < expected && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      counters = ServingReport.counters(result);
+    }
+    Thread.sleep(1000); // and the other counters of the last bundle
+    return ServingReport.counters(result);
+  }
+
+  private static void send(KafkaProducer<String, String> producer, String topic, List<String> lines) {
+    for (String line : lines) {
+      producer.send(new ProducerRecord<>(topic, line.split(",", 2)[0], line));
+    }
+    producer.flush();
+  }
+
+  /**
+   * Polls until {@code n} records came (at most 2 minutes), and returns them; with {@code n == 0},
+   * returns what arrives within 3 seconds.
+   */
+  private static List<JsonNode> poll(KafkaConsumer<String, String> consumer, int n) throws Exception {
+    List<JsonNode> got = new ArrayList<>();
+    long deadline = System.nanoTime() + (n == 0 ? TimeUnit.SECONDS.toNanos(3) : TimeUnit.MINUTES.toNanos(2));
+    while ((n == 0 || got.size() < n) && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+        got.add(JSON.readTree(r.value()));
+      }
+    }
+    assertThat("records on the topic", got, hasSize(n));
+    return got;
+  }
+
+  private KafkaProducer<String, String> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  private KafkaConsumer<String, String> consumer(String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
+  }
+}

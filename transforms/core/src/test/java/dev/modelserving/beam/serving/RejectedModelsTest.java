@@ -1,0 +1,101 @@
+package dev.modelserving.beam.serving;
+
+import static dev.modelserving.beam.serving.ServingTestSupport.described;
+import static dev.modelserving.beam.serving.ServingTestSupport.descriptor;
+import static dev.modelserving.beam.serving.ServingTestSupport.linear;
+import static dev.modelserving.beam.serving.ServingTestSupport.rejected;
+import static dev.modelserving.beam.serving.ServingTestSupport.scored;
+import static dev.modelserving.beam.serving.ServingTestSupport.serve;
+import static dev.modelserving.beam.serving.ServingTestSupport.serveModels;
+import static dev.modelserving.beam.serving.ServingTestSupport.wine;
+
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.serving.ServingTestSupport.Arrivals;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.values.KV;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Models that cannot serve are rejected with a reason, and the previous model keeps serving. */
+@ExtendWith(TestPipelineExtension.class)
+class RejectedModelsTest {
+  private static final ModelDescriptor V1 = linear("wine-linear", "1", "uuid-1", "bias=1;x=2;y=-1");
+
+  private static final ModelDescriptor CORRUPT = linear("wine-linear", "2", "uuid-corrupt", "x=2;y=oops");
+  private static final ModelDescriptor UNKNOWN_FORMAT =
+      descriptor("wine-onnx", "3", "uuid-onnx").setFormat("onnx").setModelBytes(ServingTestSupport.utf8("x=1")).build();
+  private static final ModelDescriptor OTHER_DATA_TYPE =
+      linear("beer-linear", "4", "uuid-beer", "x=1;y=1").toBuilder().setDataType("beer").build();
+  private static final ModelDescriptor NO_DATA_TYPE =
+      linear("anon-linear", "5", "uuid-anon", "x=1;y=1").toBuilder().clearDataType().build();
+  private static final ModelDescriptor READS_UNKNOWN_FIELD = linear("wine-linear", "6", "uuid-z", "x=1;z=2");
+  private static final ModelDescriptor NO_BYTES = descriptor("wine-linear", "7", "uuid-empty").build();
+
+  private static final KV<String, String> R1 = wine("id=r1;x=3;y=1");
+  private static final KV<String, String> R2 = wine("id=r2;x=0.5;y=4");
+  private static final KV<String, String> R3 = wine("id=r3;x=-2;y=0.25");
+  private static final KV<String, String> R4 = wine("id=r4;x=10;y=10");
+
+  @Test
+  void brokenModelsAreRejectedWithTheReasonAndThePreviousModelKeepsServing(TestPipeline p) {
+    var result = serve(p,
+        Arrivals.stream()
+            .model(V1).records(R1)
+            .model(CORRUPT).records(R2)
+            .model(UNKNOWN_FORMAT).model(OTHER_DATA_TYPE).model(NO_DATA_TYPE).records(R3)
+            .model(READS_UNKNOWN_FIELD).model(NO_BYTES).records(R4),
+        serveModels().withDataTypes(Set.of("wine")).withRecordFields(List.of("id", "x", "y")));
+
+    PAssert.that(described(result.getScored())).containsInAnyOrder(
+        scored(R1, 6.0, V1), scored(R2, -2.0, V1), scored(R3, -3.25, V1), scored(R4, 11.0, V1));
+    PAssert.that(result.getRejectedModels()).satisfies(rejected(Map.of(
+        "uuid-corrupt", List.of("weight of 'y' is not a number: 'oops'"),
+        "uuid-onnx", List.of("unknown model format 'onnx'", "[test-linear]"),
+        "uuid-beer", List.of("unknown data type 'beer'", "[wine]"),
+        "uuid-anon", List.of("has no data_type"),
+        "uuid-z", List.of("record fields [z]", "[id, x, y]"),
+        "uuid-empty", List.of("carries no model bytes"))));
+    PAssert.that(result.getDeadLetters()).empty();
+    PAssert.that(result.getUnserved()).empty();
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void aModelIsReadFromItsLocation(TestPipeline p, @TempDir Path dir) throws IOException {
+    Path file = dir.resolve("wine-linear-1.txt");
+    Files.writeString(file, "bias=1;x=2;y=-1", StandardCharsets.UTF_8);
+    ModelDescriptor located = descriptor("wine-linear", "1", "uuid-file").setLocation(file.toUri().toString()).build();
+
+    var result = serve(p, Arrivals.stream().model(located).records(R1, R2), serveModels());
+
+    PAssert.that(described(result.getScored()))
+        .containsInAnyOrder(scored(R1, 6.0, located), scored(R2, -2.0, located));
+    PAssert.that(result.getRejectedModels()).empty();
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void aModelWhoseLocationCannotBeReadIsRejectedWithThePath(TestPipeline p, @TempDir Path dir) {
+    String missing = dir.resolve("no-such-model.txt").toUri().toString();
+    ModelDescriptor unreadable = descriptor("wine-linear", "2", "uuid-missing").setLocation(missing).build();
+
+    var result = serve(p,
+        Arrivals.stream().model(V1).records(R1).model(unreadable).records(R2), serveModels());
+
+    PAssert.that(described(result.getScored()))
+        .containsInAnyOrder(scored(R1, 6.0, V1), scored(R2, -2.0, V1));
+    PAssert.that(result.getRejectedModels())
+        .satisfies(rejected(Map.of("uuid-missing", List.of("cannot read model", missing))));
+    p.run().waitUntilFinish();
+  }
+}

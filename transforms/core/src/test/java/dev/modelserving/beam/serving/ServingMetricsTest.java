@@ -1,0 +1,87 @@
+package dev.modelserving.beam.serving;
+
+import static dev.modelserving.beam.serving.ServingTestSupport.described;
+import static dev.modelserving.beam.serving.ServingTestSupport.linear;
+import static dev.modelserving.beam.serving.ServingTestSupport.scored;
+import static dev.modelserving.beam.serving.ServingTestSupport.serve;
+import static dev.modelserving.beam.serving.ServingTestSupport.serveModels;
+import static dev.modelserving.beam.serving.ServingTestSupport.servingCounters;
+import static dev.modelserving.beam.serving.ServingTestSupport.wine;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasEntry;
+
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.serving.ServingTestSupport.Arrivals;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.values.KV;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Beam counters of {@link ServingMetrics}. The direct runner runs on one thread here: scorers
+ * are cached per DoFn instance, and each runner thread has its own instance, so model-loads is
+ * only exact with one.
+ */
+class ServingMetricsTest {
+  @RegisterExtension
+  final TestPipelineExtension pipeline = TestPipelineExtension.fromOptions(singleThreaded());
+
+  @Test
+  void countersAddUpForMixedTraffic(TestPipeline p) {
+    var result = serve(p, MixedTraffic.arrivals(), MixedTraffic.serveModels());
+    PAssert.that(result.getRejectedModels()).satisfies(ServingTestSupport.rejected(
+        Map.of(MixedTraffic.CORRUPT.getUuid(), List.of("is not a number"))));
+
+    PipelineResult run = p.run();
+    run.waitUntilFinish();
+
+    Map<String, Long> expected = new TreeMap<>();
+    expected.put("wine/received", 12L);
+    expected.put("wine/scored", (long) MixedTraffic.SCORED);
+    expected.put("wine/dead-lettered", 3L);
+    expected.put("wine/unserved", 1L);
+    expected.put("wine/model-loads", 2L);
+    expected.put("wine/model-load-failures", 1L);
+    expected.put("beer/received", 2L);
+    expected.put("beer/unserved", 2L);
+    expected.put("unknown/received", 1L);
+    expected.put("unknown/dead-lettered", 1L);
+    assertThat(servingCounters(run), equalTo(expected));
+  }
+
+  @Test
+  void theSameModelArrivingAgainIsNotLoadedAgain(TestPipeline p) {
+    ModelDescriptor v1 = linear("wine-linear", "1", "uuid-1", "bias=1;x=2;y=-1");
+    KV<String, String> r1 = wine("id=r1;x=3;y=1");
+    KV<String, String> r2 = wine("id=r2;x=0.5;y=4");
+    KV<String, String> r3 = wine("id=r3;x=-2;y=0.25");
+    var result = serve(p,
+        Arrivals.stream().model(v1).records(r1).model(v1).records(r2).model(v1).records(r3),
+        serveModels());
+
+    PAssert.that(described(result.getScored())).containsInAnyOrder(
+        scored(r1, 6.0, v1), scored(r2, -2.0, v1), scored(r3, -3.25, v1));
+    PAssert.that(result.getRejectedModels()).empty();
+    PipelineResult run = p.run();
+    run.waitUntilFinish();
+
+    assertThat(servingCounters(run), hasEntry("wine/model-loads", 1L));
+  }
+
+  private static DirectOptions singleThreaded() {
+    DirectOptions options = PipelineOptionsFactory.create().as(DirectOptions.class);
+    options.setRunner(DirectRunner.class);
+    options.setTargetParallelism(1);
+    return options;
+  }
+}
