@@ -2,9 +2,20 @@ package dev.modelserving.beam.pipeline;
 
 import dev.modelserving.beam.pipeline.io.ParseModels;
 import dev.modelserving.beam.pipeline.record.RecordSchema;
+import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
+import dev.modelserving.beam.pipeline.kafka.ModelTopicBootstrap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -18,15 +29,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The serving pipeline on Kafka: records from {@code --dataTopic}, models from {@code --modelTopic},
  * scored records to {@code --outputTopic}, everything not scored to {@code --deadLetterTopic}.
  *
- * <p>The model topic is read from its beginning with no consumer group, so a pipeline started
- * without a checkpoint recovers the latest model of every key from the compacted topic; with a
- * checkpoint it resumes where the checkpoint says. The data topic uses {@code --consumerGroup} and
+ * <p>A pipeline started without a checkpoint first reads the compacted model topic to its end and
+ * starts from the latest loadable model of every data type; its model stream then continues from
+ * there. With a checkpoint it resumes where the checkpoint says. The data topic uses {@code --consumerGroup} and
  * commits its offsets when a checkpoint is finalized.
  */
 public final class KafkaServing {
   private KafkaServing() {}
 
-  /** Builds the pipeline; topics must exist (see {@code KafkaTopics}). */
+  /** The consumer group of the model topic; its offsets are set by {@link ModelTopicBootstrap}. */
+  static String modelGroup(ServingOptions o) {
+    return o.getConsumerGroup() + "-models";
+  }
+
+  /**
+   * Builds the pipeline; topics must exist (see {@code KafkaTopics}). Reads the model topic once
+   * first, to start from the latest model of every data type ({@link ModelTopicBootstrap}).
+   */
   public static Pipeline build(ServingOptions o) {
     Pipeline p = Pipeline.create(o);
     RecordSchema schema = ServingPipeline.recordSchema(o, null);
@@ -48,14 +67,24 @@ public final class KafkaServing {
         .withTopic(o.getModelTopic())
         .withKeyDeserializer(StringDeserializer.class)
         .withValueDeserializer(ByteArrayDeserializer.class)
-        .withConsumerConfigUpdates(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+        .withConsumerConfigUpdates(Map.of(
+            ConsumerConfig.GROUP_ID_CONFIG, modelGroup(o),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES));
     if (o.getMaxModels() > 0) {
       readModels = readModels.withMaxNumRecords(o.getMaxModels());
     }
 
     PCollection<String> lines = p.apply("ReadRecords", readRecords.withoutMetadata())
         .apply("RecordValues", Values.create());
-    PCollection<KV<String, byte[]>> modelMessages = p.apply("ReadModels", readModels.withoutMetadata());
+    // The latest model of every data type now, then every model published from here on.
+    List<KV<String, byte[]>> latest =
+        ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o));
+    Coder<KV<String, byte[]>> messageCoder = KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), ByteArrayCoder.of());
+    PCollection<KV<String, byte[]>> modelMessages = PCollectionList
+        .of(p.apply("LatestModels", Create.of(latest).withCoder(messageCoder)))
+        .and(p.apply("ReadModels", readModels.withoutMetadata()).setCoder(messageCoder))
+        .apply("AllModelMessages", Flatten.pCollections());
     PCollectionTuple models = modelMessages.apply("ParseModels", ParseModels.create());
 
     ServingPipeline.Outputs out = ServingPipeline.serve(

@@ -24,6 +24,8 @@ public final class ServingMain {
   public static void main(String[] args) throws Exception {
     PipelineResult result = run(parse(args));
     ServingReport.print(result, System.out);
+    PipelineResult.State state = result.getState();
+    System.exit(state == PipelineResult.State.FAILED ? 1 : 0); // Kafka and runner threads may linger
   }
 
   /** Parses and validates the options; {@code --help} prints them and exits. */

@@ -103,7 +103,7 @@ class KafkaServingIntegrationTest {
       // live, but its bounded Kafka read emits nothing until it has read everything, so there the
       // pipeline runs unbounded and is cancelled at the end.
       args.addAll(List.of("--flinkMaster=[local]", "--streaming=true", "--parallelism=2", "--attachedMode=true",
-          "--maxRecords=" + (2 * BATCH + BAD_RECORDS.size()), "--maxModels=3"));
+          "--maxRecords=" + (2 * BATCH + BAD_RECORDS.size()), "--maxModels=2"));
     }
     ServingOptions options = ServingMain.parse(args.toArray(new String[0]));
 
@@ -113,19 +113,25 @@ class KafkaServingIntegrationTest {
         KafkaConsumer<String, String> deadLetters = consumer(deadLetterTopic)) {
       ModelDescriptor linear = ModelPublisher.describe(models.resolve("wine-linear.pmml"),
           new PublishOptions().name("wine-linear").dataType("wine").version("1"));
-      publisher.send(modelTopic, linear);
-      publisher.send(modelTopic, linear.toBuilder().setName("wine-broken").setVersion("1")
-          .setUuid("broken-1").setModelBytes(ByteString.copyFromUtf8("<PMML>truncated")).build());
+      publisher.send(modelTopic, linear); // before the start: found by the start-up read of the model topic
 
+      CompletableFuture<Void> built = new CompletableFuture<>();
       CompletableFuture<PipelineResult> started = new CompletableFuture<>();
       CompletableFuture<PipelineResult> run = CompletableFuture.supplyAsync(() -> {
-        PipelineResult result = KafkaServing.build(options).run();
+        org.apache.beam.sdk.Pipeline pipeline = KafkaServing.build(options);
+        built.complete(null); // the model topic's start-up read is done; the stream follows from here
+        PipelineResult result = pipeline.run();
         started.complete(result);
         result.waitUntilFinish();
         return result;
       });
 
-      // Records published before and while the pipeline starts are all scored by the first model.
+      // A corrupt model while it runs is rejected; the first model keeps serving.
+      built.get(2, TimeUnit.MINUTES);
+      publisher.send(modelTopic, linear.toBuilder().setName("wine-broken").setVersion("1")
+          .setUuid("broken-1").setModelBytes(ByteString.copyFromUtf8("<PMML>truncated")).build());
+
+      // Records published while the pipeline starts and runs are all scored by the first model.
       send(producer, dataTopic, wines.subList(0, BATCH));
       List<JsonNode> first = poll(output, BATCH);
       assertThat(uuids(first), everyItem(equalTo(linear.getUuid())));
@@ -174,7 +180,7 @@ class KafkaServingIntegrationTest {
         assertEquals(PipelineResult.State.DONE, result.getState());
         counters = ServingReport.counters(result);
       } else {
-        PipelineResult result = started.get(1, TimeUnit.MINUTES);
+        PipelineResult result = started.get();
         counters = awaitCounter(result, "received", in);
         result.cancel();
       }
@@ -190,6 +196,49 @@ class KafkaServingIntegrationTest {
 
   private static List<String> uuids(List<JsonNode> scored) {
     return scored.stream().map(n -> n.path("model").path("uuid").asText()).collect(Collectors.toList());
+  }
+
+  /**
+   * A pipeline started without a checkpoint reads the compacted model topic up to its end and serves
+   * the latest model of its data type that loads, from the first record on, over several shards;
+   * never an older version, and never the corrupt newer one.
+   */
+  @org.junit.jupiter.api.Test
+  void aFreshStartServesTheLatestModelPublishedBeforeIt() throws Exception {
+    String dataTopic = "records-fresh";
+    String modelTopic = "models-fresh";
+    String outputTopic = "scored-fresh";
+    KafkaTopics.ensureTopics(broker.bootstrapServers(),
+        KafkaTopics.servingTopics(modelTopic, dataTopic, outputTopic, "dead-letters-fresh", 2));
+    ModelDescriptor v1;
+    ModelDescriptor v2;
+    try (ModelPublisher publisher = new ModelPublisher(broker.bootstrapServers())) {
+      v1 = ModelPublisher.describe(models.resolve("wine-tree.pmml"),
+          new PublishOptions().name("wine-tree").dataType("wine").version("1"));
+      v2 = ModelPublisher.describe(models.resolve("wine-tree.pmml"),
+          new PublishOptions().name("wine-tree").dataType("wine").version("2"));
+      publisher.send(modelTopic, v1);
+      publisher.send(modelTopic, v2);
+      // the newest message does not load: it was rejected when published, and v2 served on
+      publisher.send(modelTopic, v2.toBuilder().setVersion("3").setUuid("corrupt-3")
+          .setModelBytes(ByteString.copyFromUtf8("not a model")).build());
+    }
+    ServingOptions options = ServingMain.parse(new String[] {
+        "--bootstrapServers=" + broker.bootstrapServers(), "--dataTopic=" + dataTopic,
+        "--modelTopic=" + modelTopic, "--outputTopic=" + outputTopic,
+        "--deadLetterTopic=dead-letters-fresh", "--consumerGroup=fresh", "--shards=3"});
+    PipelineResult result = KafkaServing.build(options).run();
+    try (KafkaProducer<String, String> producer = producer();
+        KafkaConsumer<String, String> output = consumer(outputTopic)) {
+      send(producer, dataTopic, wines.subList(0, 60));
+      List<JsonNode> scored = poll(output, 60);
+      assertThat(uuids(scored), everyItem(equalTo(v2.getUuid())));
+      assertThat(scored.stream().map(n -> n.path("model").path("version").asText()).collect(Collectors.toSet()),
+          equalTo(java.util.Set.of("2")));
+      assertThat(v1.getUuid().equals(v2.getUuid()), equalTo(false));
+    } finally {
+      ServingMain.cancelQuietly(result);
+    }
   }
 
   /** Live metrics lag the outputs by a bundle; waits until {@code event} reaches {@code expected}. */

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -63,7 +64,9 @@ public final class DemoMain {
 
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean ctrlC = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      ctrlC.set(true);
       stop.countDown();
       try {
         stopped.await(30, TimeUnit.SECONDS);
@@ -97,5 +100,8 @@ public final class DemoMain {
     ServingReport.print(pipeline, System.out);
     broker.close();
     stopped.countDown();
+    if (!ctrlC.get()) {
+      System.exit(0); // runner and client threads may linger; the JVM is already exiting after Ctrl-C
+    }
   }
 }

@@ -1,0 +1,143 @@
+package dev.modelserving.beam.pipeline.kafka;
+
+import dev.modelserving.beam.model.ModelDescriptors;
+import dev.modelserving.beam.model.ModelFormats;
+import dev.modelserving.beam.model.ModelLoadException;
+import dev.modelserving.beam.model.Scorer;
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.values.KV;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The start of a pipeline without a checkpoint: reads the model topic to its current end, picks for
+ * every data type the latest model that loads, and commits the end offsets to the model consumer
+ * group, so the pipeline's model stream continues exactly where this read stopped.
+ *
+ * <p>Without it a fresh pipeline would replay the topic's history, and records arriving meanwhile
+ * would be scored by older versions until the newest one is reached. Newer messages of a data type
+ * that do not load (they were rejected when they were published) are skipped, and logged, so the
+ * model that served before them serves again.
+ */
+public final class ModelTopicBootstrap {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelTopicBootstrap.class);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private ModelTopicBootstrap() {}
+
+  /** Reads {@code topic}, commits its end offsets for {@code group}, and returns the messages to start from. */
+  public static List<KV<String, byte[]>> latestModels(String bootstrapServers, String topic, String group) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, group,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES);
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo p : consumer.partitionsFor(topic, READ_TIMEOUT)) {
+        partitions.add(new TopicPartition(topic, p.partition()));
+      }
+      if (partitions.isEmpty()) {
+        throw new IllegalStateException("the model topic '" + topic + "' does not exist");
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
+      List<ConsumerRecord<String, byte[]>> messages = readUpTo(consumer, end);
+      Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+      end.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+      consumer.commitSync(commit, READ_TIMEOUT);
+      List<KV<String, byte[]>> start = pickLatestLoadable(messages);
+      LOG.info("Model topic '{}': {} messages up to offsets {}; starting from {} model(s), one per data type",
+          topic, messages.size(), end.values(), start.size());
+      return start;
+    }
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readUpTo(
+      KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
+    List<ConsumerRecord<String, byte[]>> messages = new ArrayList<>();
+    long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("could not read the model topic to its end within " + READ_TIMEOUT);
+      }
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+          messages.add(r);
+        }
+      }
+    }
+    messages.sort(Comparator.comparingLong((ConsumerRecord<String, byte[]> r) -> r.timestamp())
+        .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
+    return messages;
+  }
+
+  /** Per data type, the newest message whose model loads, oldest data type first. */
+  static List<KV<String, byte[]>> pickLatestLoadable(List<ConsumerRecord<String, byte[]>> messages) {
+    Map<String, List<ConsumerRecord<String, byte[]>>> byDataType = new LinkedHashMap<>();
+    for (ConsumerRecord<String, byte[]> r : messages) {
+      ModelDescriptor d = parse(r);
+      if (d != null) {
+        byDataType.computeIfAbsent(d.getDataType(), k -> new ArrayList<>()).add(r);
+      }
+    }
+    List<KV<String, byte[]>> start = new ArrayList<>();
+    byDataType.forEach((dataType, history) -> {
+      List<ConsumerRecord<String, byte[]>> newestFirst = new ArrayList<>(history);
+      Collections.reverse(newestFirst);
+      List<String> skipped = new ArrayList<>();
+      for (ConsumerRecord<String, byte[]> r : newestFirst) {
+        String problem = loadProblem(parse(r));
+        if (problem == null) {
+          start.add(KV.of(r.key(), r.value()));
+          break;
+        }
+        skipped.add(r.key() + "@" + r.offset() + ": " + problem);
+      }
+      if (!skipped.isEmpty()) {
+        LOG.warn("Data type '{}': skipped {} newer model message(s) that do not load: {}", dataType, skipped.size(),
+            skipped.stream().collect(Collectors.joining("; ")));
+      }
+    });
+    return start;
+  }
+
+  private static ModelDescriptor parse(ConsumerRecord<String, byte[]> r) {
+    if (r.value() == null || r.value().length == 0) {
+      return null;
+    }
+    try {
+      return ModelDescriptor.parseFrom(r.value());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      LOG.warn("Model topic message {}@{} is not a ModelDescriptor; skipped at start", r.key(), r.offset());
+      return null;
+    }
+  }
+
+  private static String loadProblem(ModelDescriptor d) {
+    try (Scorer scorer = ModelFormats.load(ModelDescriptors.resolveLocation(d))) {
+      return null;
+    } catch (ModelLoadException e) {
+      return e.getMessage();
+    }
+  }
+}
