@@ -42,11 +42,7 @@ public final class ServingJson {
       ObjectNode p = result.putObject("probabilities");
       out.getProbabilities().forEach(p::put);
     }
-    ObjectNode model = node.putObject("model");
-    model.put("name", r.getModelName());
-    model.put("version", r.getModelVersion());
-    model.put("uuid", r.getModelUuid());
-    model.put("format", r.getModelFormat());
+    putModel(node, r.getModelName(), r.getModelVersion(), r.getModelUuid(), r.getModelFormat());
     node.put("decision", r.getDecision());
     node.put("servedAt", Instant.ofEpochMilli(r.getServedAtMillis()).toString());
     node.put("latencyMicros", r.getLatencyNanos() / 1000.0);
@@ -71,14 +67,18 @@ public final class ServingJson {
     node.put("kind", "rejected-model");
     node.put("stage", "MODEL");
     node.put("dataType", m.getDataType());
-    ObjectNode model = node.putObject("model");
-    model.put("name", m.getName());
-    model.put("version", m.getVersion());
-    model.put("uuid", m.getUuid());
-    model.put("format", m.getFormat());
+    putModel(node, m.getName(), m.getVersion(), m.getUuid(), m.getFormat());
     node.put("reason", m.getReason());
     node.put("failedAt", Instant.ofEpochMilli(m.getRejectedAtMillis()).toString());
     return write(node);
+  }
+
+  private static void putModel(ObjectNode node, String name, String version, String uuid, String format) {
+    ObjectNode model = node.putObject("model");
+    model.put("name", name);
+    model.put("version", version);
+    model.put("uuid", uuid);
+    model.put("format", format);
   }
 
   private static void putValue(ObjectNode node, String name, Object v) {
