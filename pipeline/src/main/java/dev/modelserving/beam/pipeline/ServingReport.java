@@ -27,13 +27,24 @@ public final class ServingReport {
     return totals;
   }
 
-  /** Prints the totals, one counter per line, and whether records in = scored + dead-lettered + unserved. */
-  public static void print(PipelineResult result, PrintStream out) {
-    Map<String, Long> totals;
+  /** {@link #counters}, or an empty map when the runner cannot report them (e.g. a cancelled Flink job). */
+  public static Map<String, Long> countersIfAvailable(PipelineResult result) {
     try {
-      totals = counters(result);
+      return counters(result);
     } catch (RuntimeException e) {
-      out.println("Serving metrics are not available from this runner: " + e);
+      return Map.of();
+    }
+  }
+
+  /** Prints the totals of a run, one counter per line, and whether the counts balance. */
+  public static void print(PipelineResult result, PrintStream out) {
+    print(countersIfAvailable(result), out);
+  }
+
+  /** Prints counter totals, one per line, and whether records in = scored + dead-lettered + unserved. */
+  public static void print(Map<String, Long> totals, PrintStream out) {
+    if (totals.isEmpty()) {
+      out.println("No serving metrics came back from the runner (a detached Flink job reports them in its web UI).");
       return;
     }
     out.println("== Serving metrics (" + ServingMetrics.NAMESPACE + ")");

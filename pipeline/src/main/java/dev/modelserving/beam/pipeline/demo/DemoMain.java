@@ -8,6 +8,7 @@ import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,6 +88,7 @@ public final class DemoMain {
     recordThread.join();
     records.close();
     Thread.sleep(3000);
+    Map<String, Long> metrics = ServingReport.countersIfAvailable(pipeline);
     try {
       pipeline.cancel();
     } catch (Exception e) {
@@ -97,7 +99,7 @@ public final class DemoMain {
     modelPublisher.close();
     System.out.printf("%nPublished %d records (%d bad on purpose); printed %d scored and %d not scored.%n",
         records.sent(), records.sentBad(), printer.scored(), printer.failed());
-    ServingReport.print(pipeline, System.out);
+    ServingReport.print(metrics, System.out);
     broker.close();
     stopped.countDown();
     if (!ctrlC.get()) {
