@@ -91,6 +91,7 @@ public final class DemoMain {
     Map<String, Long> metrics = ServingReport.countersIfAvailable(pipeline);
     try {
       pipeline.cancel();
+      pipeline.waitUntilFinish(org.joda.time.Duration.standardSeconds(10));
     } catch (Exception e) {
       System.out.println("cancel: " + e);
     }
