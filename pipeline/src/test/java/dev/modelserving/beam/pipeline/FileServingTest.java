@@ -113,6 +113,42 @@ class FileServingTest {
     assertThat(run.failures, hasSize(0));
   }
 
+  @Test
+  void scoresWithATensorFlowSavedModelDirectoryItsZipAndTheFrozenGraphAlike() throws Exception {
+    Path input = write("wines.csv", wineLines(ROWS + 1));
+    String columns = "--tensorColumns=" + String.join(",", WineSchema.NUMERIC_FEATURES);
+    Path zip = dir.resolve("wine-mlp.zip");
+    Files.write(zip, dev.modelserving.beam.model.ModelArchives.zipDirectory(TESTDATA.resolve("models/wine-mlp")));
+
+    Map<String, Double> fromDirectory = values(serve(input, "--modelFiles=" + TESTDATA.resolve("models/wine-mlp"), columns));
+    Map<String, Double> fromZip = values(serve(input, "--modelFiles=" + zip, columns));
+    Map<String, Double> fromFrozenGraph = values(serve(input, "--modelFiles=" + TESTDATA.resolve("models/wine-mlp-frozen.pb"),
+        columns, "--tensorInput=features", "--modelOutputs=quality"));
+
+    assertEquals(ROWS, fromDirectory.size());
+    assertEquals(fromDirectory, fromZip);
+    assertEquals(fromDirectory.keySet(), fromFrozenGraph.keySet());
+    fromDirectory.forEach((id, v) -> assertEquals(v, fromFrozenGraph.get(id), 1e-4, id));
+  }
+
+  @Test
+  void aFrozenGraphWithoutItsTensorNamesIsRejectedSayingWhichOptionIsMissing() throws Exception {
+    Path input = write("wines.csv", wineLines(6));
+
+    Run run = serve(input, "--modelFiles=" + TESTDATA.resolve("models/wine-mlp-frozen.pb"),
+        "--tensorColumns=" + String.join(",", WineSchema.NUMERIC_FEATURES));
+
+    assertThat(run.scored, hasSize(0));
+    assertThat(byStage(run.failures).get("MODEL").get(0), containsString("tensor_input"));
+    assertThat(byStage(run.failures).get("UNSERVED"), hasSize(5));
+  }
+
+  private static Map<String, Double> values(Run run) {
+    assertThat(run.failures, hasSize(0));
+    return run.scored.stream().collect(Collectors.toMap(
+        n -> n.path("id").asText(), n -> n.path("result").path("value").asDouble()));
+  }
+
   private Run serve(Path input, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of(
         "--inputFile=" + input,
