@@ -6,8 +6,8 @@ import org.apache.beam.sdk.options.Description;
 
 /** Options of the one-command demo, on top of {@link ServingOptions}. */
 public interface DemoOptions extends ServingOptions {
-  @Description("Port of the embedded Kafka broker on 127.0.0.1 (0: any free port)")
-  @Default.Integer(0)
+  @Description("Port of the embedded Kafka broker on 127.0.0.1, so other clients (publish-model) can reach it; 0: any free port")
+  @Default.Integer(9092)
   int getKafkaPort();
 
   void setKafkaPort(int value);
