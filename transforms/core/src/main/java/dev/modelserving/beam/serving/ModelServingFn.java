@@ -126,8 +126,11 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
     KV<String, Integer> key = element.getKey();
     ServingEvent<T> event = element.getValue();
     if (event.isModel()) {
-      if (install(key, event.model(), slotsState, modelsState, out)) {
-        releaseHeld(key, slotsState, modelsState, held, heldCount, out);
+      if (install(key, event.model(), slotsState, modelsState, out)
+          && releaseHeld(key, slotsState, modelsState, held, heldCount, out)) {
+        // the hold timers would otherwise keep holding the watermark back until they fire
+        holdExpired.clear();
+        inputEnded.clear();
       }
       return;
     }
@@ -343,7 +346,8 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
     heldCount.write(n + 1);
   }
 
-  private void releaseHeld(
+  /** Scores the records held for this key; returns false if there were none. */
+  private boolean releaseHeld(
       KV<String, Integer> key,
       ValueState<ModelSlots> slotsState,
       MapState<String, ModelDescriptor> modelsState,
@@ -351,7 +355,7 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       ValueState<Integer> heldCount,
       MultiOutputReceiver out) {
     if (heldCount.read() == null) {
-      return;
+      return false;
     }
     ModelRef current = slotsState.read().get(ModelSlots.CURRENT);
     for (T record : held.read()) {
@@ -359,6 +363,7 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
     }
     held.clear();
     heldCount.clear();
+    return true;
   }
 
   private void unserveHeld(
