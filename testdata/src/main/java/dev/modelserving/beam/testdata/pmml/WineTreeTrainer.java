@@ -1,9 +1,9 @@
 package dev.modelserving.beam.testdata.pmml;
 
+import dev.modelserving.beam.testdata.TrainerArgs;
 import dev.modelserving.beam.testdata.WineSchema;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,10 +39,8 @@ public final class WineTreeTrainer {
   private WineTreeTrainer() {}
 
   public static void main(String[] args) throws IOException {
-    Path data = Paths.get(args.length > 0 ? args[0] : "testdata/files/wine.csv");
-    Path outDir = Paths.get(args.length > 1 ? args[1] : "testdata/files/models");
-    long seed = args.length > 2 ? Long.parseLong(args[2]) : 42L;
-    Path out = train(data, outDir, seed);
+    TrainerArgs a = TrainerArgs.parse(args);
+    Path out = train(a.data, a.outDir, a.seed);
     System.out.println("wrote " + out);
   }
 

@@ -1,8 +1,8 @@
 package dev.modelserving.beam.testdata.tensorflow;
 
+import dev.modelserving.beam.testdata.TrainerArgs;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -89,10 +89,9 @@ public final class WineMlpTrainer {
   }
 
   public static void main(String[] args) throws IOException {
-    Path csv = Paths.get(args.length > 0 ? args[0] : "testdata/files/wine.csv");
-    Path out = Paths.get(args.length > 1 ? args[1] : "testdata/files/models");
-    long seed = args.length > 2 ? Long.parseLong(args[2]) : 42L;
-    Trained trained = trainAndExport(csv, out, seed);
+    TrainerArgs a = TrainerArgs.parse(args);
+    Path out = a.outDir;
+    Trained trained = trainAndExport(a.data, out, a.seed);
     System.out.printf(
         "wine MLP: training MSE %.4f (predicting the mean: %.4f); wrote %s, %s, %s in %s%n",
         trained.trainingMse, trained.baselineMse, PACKED_DIR, NAMED_DIR, FROZEN_FILE, out);
