@@ -69,6 +69,11 @@ public final class FileServing {
     if (dataType == null || dataType.isEmpty()) {
       throw new IllegalArgumentException("file mode needs --defaultDataType: the data type the model files serve");
     }
+    if (files.size() > 1) {
+      // In a bounded run the order of the model files is not defined, so "the latest" would not be either.
+      throw new IllegalArgumentException("file mode serves one model per data type, and all --modelFiles serve '"
+          + dataType + "'; give one model file (run once per model to compare models)");
+    }
     List<ModelDescriptor> descriptors = new ArrayList<>();
     for (String file : files) {
       descriptors.add(describe(file, dataType, o));

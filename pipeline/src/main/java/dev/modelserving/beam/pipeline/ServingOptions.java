@@ -153,7 +153,7 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions {
 
   void setInputFile(String value);
 
-  @Description("File mode: model files, comma-separated: .pmml, a SavedModel directory or its .zip, or a frozen graph .pb")
+  @Description("File mode: the model file: .pmml, a SavedModel directory or its .zip, or a frozen graph .pb")
   List<String> getModelFiles();
 
   void setModelFiles(List<String> value);

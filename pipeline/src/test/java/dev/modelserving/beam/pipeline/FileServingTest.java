@@ -143,6 +143,15 @@ class FileServingTest {
     assertThat(byStage(run.failures).get("UNSERVED"), hasSize(5));
   }
 
+  @Test
+  void moreThanOneModelFileIsRefusedBeforeTheRun() throws Exception {
+    Path input = write("wines.csv", wineLines(3));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> serve(input, "--modelFiles=" + TESTDATA.resolve("models/wine-tree.pmml") + ","
+            + TESTDATA.resolve("models/wine-linear.pmml")));
+    assertThat(e.getMessage(), containsString("one model per data type"));
+  }
+
   private static Map<String, Double> values(Run run) {
     assertThat(run.failures, hasSize(0));
     return run.scored.stream().collect(Collectors.toMap(
