@@ -79,8 +79,11 @@ public final class KafkaServing {
         .apply("RecordValues", Values.create());
     // The latest model of every data type now, then every model published from here on.
     List<KV<String, byte[]>> latest =
-        ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o));
-    Coder<KV<String, byte[]>> messageCoder = KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), ByteArrayCoder.of());
+        ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o),
+            schema.getColumns().isEmpty() ? null : schema.getColumns());
+    // nullable: a tombstone (null value) on the compacted topic must reach ParseModels, not fail the coder
+    Coder<KV<String, byte[]>> messageCoder =
+        KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(ByteArrayCoder.of()));
     PCollection<KV<String, byte[]>> modelMessages = PCollectionList
         .of(p.apply("LatestModels", Create.of(latest).withCoder(messageCoder)))
         .and(p.apply("ReadModels", readModels.withoutMetadata()).setCoder(messageCoder))

@@ -116,11 +116,16 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions {
 
   void setDefaultDataType(String value);
 
-  @Description("Served data types, comma-separated; records and models of other types are rejected. Empty: any")
-  @Default.String("wine")
+  @Description("Served data types, comma-separated; records and models of other types are dead-lettered / rejected. Empty (the default): any type")
+  @Default.String("")
   String getDataTypes();
 
   void setDataTypes(String value);
+
+  @Description("JSON records: the fields every record has, comma-separated, so that a model reading other fields is rejected when it loads (CSV records use their columns)")
+  String getRecordFields();
+
+  void setRecordFields(String value);
 
   // ---- Serving
   @Description("Keys per data type, so one data type can use several cores; models go to every shard")

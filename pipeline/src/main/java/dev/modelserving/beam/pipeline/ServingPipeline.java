@@ -119,7 +119,7 @@ public final class ServingPipeline {
         return RecordSchema.csv(columns != null ? columns : splitList(o.getCsvColumns()), separator(o.getCsvSeparator()),
             o.getIdField(), o.getDataTypeField(), defaultType);
       case "json":
-        return RecordSchema.json(List.of(), o.getIdField(), o.getDataTypeField(), defaultType);
+        return RecordSchema.json(splitList(o.getRecordFields()), o.getIdField(), o.getDataTypeField(), defaultType);
       default:
         throw new IllegalArgumentException("--dataFormat must be 'csv' or 'json', was '" + o.getDataFormat() + "'");
     }

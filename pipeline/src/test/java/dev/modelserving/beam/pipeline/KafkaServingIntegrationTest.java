@@ -95,7 +95,7 @@ class KafkaServingIntegrationTest {
         "--bootstrapServers=" + broker.bootstrapServers(),
         "--dataTopic=" + dataTopic, "--modelTopic=" + modelTopic,
         "--outputTopic=" + outputTopic, "--deadLetterTopic=" + deadLetterTopic,
-        "--consumerGroup=it" + suffix, "--maxHoldSeconds=30"));
+        "--consumerGroup=it" + suffix, "--maxHoldSeconds=30", "--dataTypes=wine"));
     boolean flink = runner.equals("FlinkRunner");
     if (flink) {
       // Flink reports Beam metrics with the job's final result: read a known number of records and
@@ -103,7 +103,7 @@ class KafkaServingIntegrationTest {
       // live, but its bounded Kafka read emits nothing until it has read everything, so there the
       // pipeline runs unbounded and is cancelled at the end.
       args.addAll(List.of("--flinkMaster=[local]", "--streaming=true", "--parallelism=2", "--attachedMode=true",
-          "--maxRecords=" + (2 * BATCH + BAD_RECORDS.size()), "--maxModels=2"));
+          "--maxRecords=" + (2 * BATCH + BAD_RECORDS.size()), "--maxModels=3"));
     }
     ServingOptions options = ServingMain.parse(args.toArray(new String[0]));
 
@@ -130,6 +130,7 @@ class KafkaServingIntegrationTest {
       built.get(2, TimeUnit.MINUTES);
       publisher.send(modelTopic, linear.toBuilder().setName("wine-broken").setVersion("1")
           .setUuid("broken-1").setModelBytes(ByteString.copyFromUtf8("<PMML>truncated")).build());
+      sendTombstone(modelTopic, "wine/wine-retired"); // a deleted model key on the compacted topic
 
       // Records published while the pipeline starts and runs are all scored by the first model.
       send(producer, dataTopic, wines.subList(0, BATCH));
@@ -165,13 +166,15 @@ class KafkaServingIntegrationTest {
         assertThat(n.path("result").path("value").isNumber(), equalTo(true));
       }
 
-      List<JsonNode> failures = poll(deadLetters, BAD_RECORDS.size() + 1);
+      List<JsonNode> failures = poll(deadLetters, BAD_RECORDS.size() + 2);
       Map<String, List<String>> byStage = failures.stream().collect(Collectors.groupingBy(
           n -> n.path("stage").asText(), Collectors.mapping(n -> n.path("reason").asText(), Collectors.toList())));
       assertThat(byStage.get("PARSE"), hasSize(2));
       assertThat(byStage.get("ROUTE").get(0), containsString("unknown data type 'beer'"));
       assertThat(byStage.get("SCORE").get(0), containsString("alcohol"));
-      assertThat(byStage.get("MODEL").get(0), containsString("wine-broken"));
+      assertThat(byStage.get("MODEL"), hasSize(2));
+      assertThat(String.join(" | ", byStage.get("MODEL")), containsString("wine-broken"));
+      assertThat(String.join(" | ", byStage.get("MODEL")), containsString("tombstone"));
 
       long in = 2L * BATCH + BAD_RECORDS.size();
       Map<String, Long> counters;
@@ -200,8 +203,9 @@ class KafkaServingIntegrationTest {
 
   /**
    * A pipeline started without a checkpoint reads the compacted model topic up to its end and serves
-   * the latest model of its data type that loads, from the first record on, over several shards;
-   * never an older version, and never the corrupt newer one.
+   * the latest model of its data type that loads and fits the records, from the first record on,
+   * over several shards: never an older version (a replay of the topic would release the held
+   * records to v1), never a newer one that cannot serve, and never nothing.
    */
   @org.junit.jupiter.api.Test
   void aFreshStartServesTheLatestModelPublishedBeforeIt() throws Exception {
@@ -219,18 +223,23 @@ class KafkaServingIntegrationTest {
           new PublishOptions().name("wine-tree").dataType("wine").version("2"));
       publisher.send(modelTopic, v1);
       publisher.send(modelTopic, v2);
-      // the newest message does not load: it was rejected when published, and v2 served on
+      // newer messages that cannot serve were rejected when published, and v2 served on:
       publisher.send(modelTopic, v2.toBuilder().setVersion("3").setUuid("corrupt-3")
           .setModelBytes(ByteString.copyFromUtf8("not a model")).build());
+      publisher.send(modelTopic, ModelPublisher.describe(models.resolve("wine-tree.pmml"), new PublishOptions()
+          .name("wine-tree").dataType("wine").version("4").uuid("reads-unknown-field-4")
+          .inputMapping(Map.of("alcohol", "alcohol_pct"))));
+    }
+    // Records wait on the data topic before the pipeline starts, so they race with its model read.
+    try (KafkaProducer<String, String> producer = producer()) {
+      send(producer, dataTopic, wines.subList(0, 60));
     }
     ServingOptions options = ServingMain.parse(new String[] {
         "--bootstrapServers=" + broker.bootstrapServers(), "--dataTopic=" + dataTopic,
         "--modelTopic=" + modelTopic, "--outputTopic=" + outputTopic,
         "--deadLetterTopic=dead-letters-fresh", "--consumerGroup=fresh", "--shards=3"});
     PipelineResult result = KafkaServing.build(options).run();
-    try (KafkaProducer<String, String> producer = producer();
-        KafkaConsumer<String, String> output = consumer(outputTopic)) {
-      send(producer, dataTopic, wines.subList(0, 60));
+    try (KafkaConsumer<String, String> output = consumer(outputTopic)) {
       List<JsonNode> scored = poll(output, 60);
       assertThat(uuids(scored), everyItem(equalTo(v2.getUuid())));
       assertThat(scored.stream().map(n -> n.path("model").path("version").asText()).collect(Collectors.toSet()),
@@ -252,6 +261,15 @@ class KafkaServingIntegrationTest {
     }
     Thread.sleep(1000); // and the other counters of the last bundle
     return ServingReport.counters(result);
+  }
+
+  private void sendTombstone(String topic, String key) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, key, null)).get();
+    }
   }
 
   private static void send(KafkaProducer<String, String> producer, String topic, List<String> lines) {

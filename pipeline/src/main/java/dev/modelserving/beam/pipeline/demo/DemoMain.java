@@ -6,6 +6,7 @@ import dev.modelserving.beam.pipeline.ServingReport;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
+import dev.modelserving.beam.testdata.WineSchema;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
@@ -34,9 +35,18 @@ public final class DemoMain {
       throw new IllegalArgumentException("no test data at " + testdata.toAbsolutePath()
           + "; run the demo from the repository root or set --testdataDir");
     }
+    if (options.getDataTypes().isEmpty()) {
+      options.setDataTypes(WineSchema.DATA_TYPE); // so the demo's 'beer' record shows an unknown data type
+    }
     EmbeddedKafkaBroker.quietKafkaLogging();
     System.out.println("Starting an embedded Kafka broker on 127.0.0.1 ...");
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.getKafkaPort());
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.getKafkaPort())) {
+      run(options, args, broker, testdata);
+    }
+  }
+
+  private static void run(DemoOptions options, String[] args, EmbeddedKafkaBroker broker, Path testdata)
+      throws Exception {
     options.setBootstrapServers(broker.bootstrapServers());
     KafkaTopics.ensureTopics(broker.bootstrapServers(), KafkaTopics.servingTopics(options.getModelTopic(),
         options.getDataTopic(), options.getOutputTopic(), options.getDeadLetterTopic(), options.getTopicPartitions()));

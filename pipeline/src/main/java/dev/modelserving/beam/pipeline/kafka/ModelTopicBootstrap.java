@@ -43,7 +43,8 @@ public final class ModelTopicBootstrap {
   private ModelTopicBootstrap() {}
 
   /** Reads {@code topic}, commits its end offsets for {@code group}, and returns the messages to start from. */
-  public static List<KV<String, byte[]>> latestModels(String bootstrapServers, String topic, String group) {
+  public static List<KV<String, byte[]>> latestModels(
+      String bootstrapServers, String topic, String group, List<String> recordFields) {
     Map<String, Object> config = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, group,
@@ -65,7 +66,7 @@ public final class ModelTopicBootstrap {
       Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
       end.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
       consumer.commitSync(commit, READ_TIMEOUT);
-      List<KV<String, byte[]>> start = pickLatestLoadable(messages);
+      List<KV<String, byte[]>> start = pickLatestLoadable(messages, recordFields);
       LOG.info("Model topic '{}': {} messages up to offsets {}; starting from {} model(s), one per data type",
           topic, messages.size(), end.values(), start.size());
       return start;
@@ -86,13 +87,20 @@ public final class ModelTopicBootstrap {
         }
       }
     }
-    messages.sort(Comparator.comparingLong((ConsumerRecord<String, byte[]> r) -> r.timestamp())
-        .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
+    // One partition (as created): offsets are the order. Several: only timestamps compare across them.
+    Comparator<ConsumerRecord<String, byte[]>> byOffset =
+        Comparator.comparingInt((ConsumerRecord<String, byte[]> r) -> r.partition()).thenComparingLong(ConsumerRecord::offset);
+    messages.sort(end.size() == 1 ? byOffset
+        : Comparator.comparingLong((ConsumerRecord<String, byte[]> r) -> r.timestamp()).thenComparing(byOffset));
     return messages;
   }
 
-  /** Per data type, the newest message whose model loads, oldest data type first. */
-  static List<KV<String, byte[]>> pickLatestLoadable(List<ConsumerRecord<String, byte[]>> messages) {
+  /**
+   * Per data type, the newest message whose model loads and reads only {@code recordFields} (when
+   * not null): the checks the serving DoFn applies.
+   */
+  static List<KV<String, byte[]>> pickLatestLoadable(
+      List<ConsumerRecord<String, byte[]>> messages, List<String> recordFields) {
     Map<String, List<ConsumerRecord<String, byte[]>>> byDataType = new LinkedHashMap<>();
     for (ConsumerRecord<String, byte[]> r : messages) {
       ModelDescriptor d = parse(r);
@@ -106,7 +114,7 @@ public final class ModelTopicBootstrap {
       Collections.reverse(newestFirst);
       List<String> skipped = new ArrayList<>();
       for (ConsumerRecord<String, byte[]> r : newestFirst) {
-        String problem = loadProblem(parse(r));
+        String problem = loadProblem(parse(r), recordFields);
         if (problem == null) {
           start.add(KV.of(r.key(), r.value()));
           break;
@@ -133,8 +141,8 @@ public final class ModelTopicBootstrap {
     }
   }
 
-  private static String loadProblem(ModelDescriptor d) {
-    try (Scorer scorer = ModelFormats.load(ModelDescriptors.resolveLocation(d))) {
+  private static String loadProblem(ModelDescriptor d, List<String> recordFields) {
+    try (Scorer scorer = ModelFormats.load(ModelDescriptors.resolveLocation(d), recordFields)) {
       return null;
     } catch (ModelLoadException e) {
       return e.getMessage();

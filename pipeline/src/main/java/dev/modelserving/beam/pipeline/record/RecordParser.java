@@ -34,15 +34,35 @@ public final class RecordParser implements Serializable {
     Object id = fields.get(schema.getIdField());
     Object dataType = fields.get(schema.getDataTypeField());
     return new DataRecord(
-        id == null ? null : id.toString(),
-        dataType == null ? schema.getDefaultDataType() : dataType.toString(),
+        id == null ? null : text(id),
+        dataType == null ? schema.getDefaultDataType() : text(dataType),
         fields,
         line);
   }
 
+  /** A JSON number used as an id or data type reads as written: 1001, not 1001.0. */
+  private static String text(Object value) {
+    if (value instanceof Double) {
+      double d = (Double) value;
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        return Long.toString((long) d);
+      }
+    }
+    return value.toString();
+  }
+
   /** True for the header row of a CSV source, which is not a record. */
   public boolean isHeader(String line) {
-    return schema.getFormat() == RecordSchema.Format.CSV && line.trim().equals(schema.headerLine());
+    if (schema.getFormat() != RecordSchema.Format.CSV) {
+      return false;
+    }
+    try {
+      List<String> values = splitCsv(line, schema.getSeparator());
+      values.replaceAll(String::trim);
+      return values.equals(schema.getColumns());
+    } catch (IllegalArgumentException notCsv) {
+      return false;
+    }
   }
 
   private Map<String, Object> parseCsv(String line) {

@@ -78,8 +78,4 @@ public final class RecordSchema implements Serializable {
     return defaultDataType;
   }
 
-  /** The header line a CSV source would start with. */
-  public String headerLine() {
-    return String.join(String.valueOf(separator), columns);
-  }
 }

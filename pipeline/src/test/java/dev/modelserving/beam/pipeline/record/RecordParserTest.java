@@ -60,6 +60,7 @@ class RecordParserTest {
     RecordParser parser = new RecordParser(RecordSchema.json(List.of(), "id", "data_type", "wine"));
     DataRecord r = parser.parse("{\"id\": \"j-1\", \"alcohol\": 9.5, \"wine_type\": \"red\", \"sugar\": null}");
     assertEquals(9.5, r.getFields().get("alcohol"));
+    assertEquals("1001", parser.parse("{\"id\": 1001}").getId());
     assertEquals("wine", r.getDataType());
     assertThat(assertThrows(IllegalArgumentException.class, () -> parser.parse("[1, 2]")).getMessage(),
         containsString("must be an object"));

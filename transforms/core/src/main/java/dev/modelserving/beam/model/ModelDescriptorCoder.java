@@ -35,7 +35,7 @@ public final class ModelDescriptorCoder extends AtomicCoder<ModelDescriptor> {
   }
 
   @Override
-  public void verifyDeterministic() {
-    // protobuf serialization of a given message is stable within one binary, which is enough for state.
+  public void verifyDeterministic() throws NonDeterministicException {
+    throw new NonDeterministicException(this, "protobuf map fields (input_mapping) have no fixed order");
   }
 }

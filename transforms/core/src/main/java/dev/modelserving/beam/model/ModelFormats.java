@@ -42,6 +42,26 @@ public final class ModelFormats {
     return f;
   }
 
+  /**
+   * Loads a model and checks that every record field it reads is among {@code recordFields} (when
+   * not null), so a mismatch is reported once, at load, and not for every record.
+   */
+  public static Scorer load(ModelDescriptor descriptor, java.util.List<String> recordFields)
+      throws ModelLoadException {
+    Scorer scorer = load(descriptor);
+    if (recordFields != null) {
+      java.util.List<String> missing = new java.util.ArrayList<>(scorer.requiredFields());
+      missing.removeAll(recordFields);
+      if (!missing.isEmpty()) {
+        scorer.close();
+        throw new ModelLoadException(
+            "the model reads record fields " + missing + " that the records do not have; record fields are "
+                + recordFields + " (map model inputs to record fields in the descriptor's input_mapping)");
+      }
+    }
+    return scorer;
+  }
+
   /** Loads a descriptor that carries its bytes, through the plug-in its format names. */
   public static Scorer load(ModelDescriptor descriptor) throws ModelLoadException {
     ModelDescriptors.checkLoadable(descriptor);

@@ -12,16 +12,19 @@ final class ModelRef implements Serializable {
   final String version;
   final String uuid;
   final String format;
+  /** When the model was created (0: unknown); an older model does not replace a newer one. */
+  final long createdAtMillis;
 
-  ModelRef(String name, String version, String uuid, String format) {
+  ModelRef(String name, String version, String uuid, String format, long createdAtMillis) {
     this.name = name;
     this.version = version;
     this.uuid = uuid;
     this.format = format;
+    this.createdAtMillis = createdAtMillis;
   }
 
   static ModelRef of(ModelDescriptor d) {
-    return new ModelRef(d.getName(), d.getVersion(), d.getUuid(), d.getFormat());
+    return new ModelRef(d.getName(), d.getVersion(), d.getUuid(), d.getFormat(), d.getCreatedAtMillis());
   }
 
   @Override
@@ -31,7 +34,7 @@ final class ModelRef implements Serializable {
     }
     ModelRef r = (ModelRef) o;
     return uuid.equals(r.uuid) && Objects.equals(name, r.name) && Objects.equals(version, r.version)
-        && Objects.equals(format, r.format);
+        && Objects.equals(format, r.format) && createdAtMillis == r.createdAtMillis;
   }
 
   @Override

@@ -12,7 +12,6 @@ import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.record.ScoredRecord;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,13 +172,19 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       slots = ModelSlots.empty();
     }
     ModelRef current = slots.get(ModelSlots.CURRENT);
-    if (current != null && current.uuid.equals(model.getUuid())) {
-      return false;
+    if (current != null && current.uuid.equals(model.getUuid()) && !failedUuids.containsKey(current.uuid)) {
+      return false; // already serving it (a replay); a current model that failed to restore is retried
     }
     Scorer scorer = scorers.get(model.getUuid());
     if (scorer == null) {
       try {
+        if (current != null && isOlder(model, current)) {
+          throw new ModelLoadException("it is older than the model it would replace, " + current
+              + " (created " + current.createdAtMillis + ", this one " + model.getCreatedAtMillis()
+              + "): models arriving out of order are not swapped in; publish it again to roll back to it");
+        }
         scorer = load(model);
+        failedUuids.remove(model.getUuid());
       } catch (ModelLoadException e) {
         if (key.getValue() == 0) {
           LOG.warn("Rejected model {}: {} (still serving {})",
@@ -209,22 +214,13 @@ final class ModelServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
   }
 
   private Scorer load(ModelDescriptor model) throws ModelLoadException {
-    Scorer scorer = ModelFormats.load(model);
-    if (config.recordFields != null) {
-      List<String> missing = new ArrayList<>();
-      for (String field : scorer.requiredFields()) {
-        if (!config.recordFields.contains(field)) {
-          missing.add(field);
-        }
-      }
-      if (!missing.isEmpty()) {
-        scorer.close();
-        throw new ModelLoadException(
-            "the model reads record fields " + missing + " that the records do not have; record fields are "
-                + config.recordFields + " (map model inputs to record fields in the descriptor's input_mapping)");
-      }
-    }
-    return scorer;
+    return ModelFormats.load(model, config.recordFields);
+  }
+
+  /** True if both creation times are known and {@code model} was created before {@code current}. */
+  private static boolean isOlder(ModelDescriptor model, ModelRef current) {
+    return model.getCreatedAtMillis() > 0 && current.createdAtMillis > 0
+        && model.getCreatedAtMillis() < current.createdAtMillis;
   }
 
   /** Points a key at a model uuid and closes the scorer no key of this instance uses any more. */

@@ -9,15 +9,17 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
  * Encodes {@link ModelSlots} in runner state and checkpoints: a count, then per slot its name and the
- * model's name, version, uuid and format. Stable across releases, unlike Java serialization.
+ * model's name, version, uuid, format and creation time. Stable across releases, unlike Java serialization.
  */
 final class ModelSlotsCoder extends AtomicCoder<ModelSlots> {
   private static final ModelSlotsCoder INSTANCE = new ModelSlotsCoder();
   private static final Coder<String> STRING = StringUtf8Coder.of();
   private static final Coder<Integer> INT = VarIntCoder.of();
+  private static final Coder<Long> LONG = VarLongCoder.of();
 
   static ModelSlotsCoder of() {
     return INSTANCE;
@@ -36,6 +38,7 @@ final class ModelSlotsCoder extends AtomicCoder<ModelSlots> {
       STRING.encode(ref.version, out);
       STRING.encode(ref.uuid, out);
       STRING.encode(ref.format, out);
+      LONG.encode(ref.createdAtMillis, out);
     }
   }
 
@@ -45,7 +48,8 @@ final class ModelSlotsCoder extends AtomicCoder<ModelSlots> {
     Map<String, ModelRef> slots = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       String slot = STRING.decode(in);
-      slots.put(slot, new ModelRef(STRING.decode(in), STRING.decode(in), STRING.decode(in), STRING.decode(in)));
+      slots.put(slot, new ModelRef(
+          STRING.decode(in), STRING.decode(in), STRING.decode(in), STRING.decode(in), LONG.decode(in)));
     }
     return ModelSlots.of(slots);
   }

@@ -47,6 +47,17 @@ class RejectedModelsTest {
   private static final KV<String, String> R4 = wine("id=r4;x=10;y=10");
 
   @Test
+  void aModelCreatedBeforeTheCurrentOneThatArrivesLaterIsNotSwappedIn(TestPipeline p) {
+    ModelDescriptor newer = V1.toBuilder().setVersion("9").setUuid("uuid-newer")
+        .setCreatedAtMillis(V1.getCreatedAtMillis() + 60_000).build();
+    var result = serve(p, Arrivals.stream().model(newer).records(R1).model(V1).records(R2), serveModels());
+
+    PAssert.that(described(result.getScored())).containsInAnyOrder(scored(R1, 6.0, newer), scored(R2, -2.0, newer));
+    PAssert.that(result.getRejectedModels()).satisfies(rejected(Map.of("uuid-1", List.of("older than the model"))));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   void brokenModelsAreRejectedWithTheReasonAndThePreviousModelKeepsServing(TestPipeline p) {
     var result = serve(p,
         Arrivals.stream()
