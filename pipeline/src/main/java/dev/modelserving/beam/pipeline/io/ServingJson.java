@@ -42,6 +42,10 @@ public final class ServingJson {
       ObjectNode p = result.putObject("probabilities");
       out.getProbabilities().forEach(p::put);
     }
+    if (!out.getFields().isEmpty()) {
+      ObjectNode f = result.putObject("fields");
+      out.getFields().forEach((name, value) -> putValue(f, name, value));
+    }
     putModel(node, r.getModelName(), r.getModelVersion(), r.getModelUuid(), r.getModelFormat());
     node.put("decision", r.getDecision());
     node.put("servedAt", Instant.ofEpochMilli(r.getServedAtMillis()).toString());

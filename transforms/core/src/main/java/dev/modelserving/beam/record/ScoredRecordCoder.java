@@ -1,30 +1,22 @@
 package dev.modelserving.beam.record;
 
 import dev.modelserving.beam.model.ModelOutput;
+import dev.modelserving.beam.model.ModelOutputCoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.DoubleCoder;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.StructuredCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.values.KV;
 
 /** Coder for {@link ScoredRecord}, given the coder of its input. */
 public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>> {
   private static final Coder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
-  private static final Coder<Double> DOUBLE = NullableCoder.of(DoubleCoder.of());
-  private static final Coder<List<KV<String, Double>>> PROBABILITIES =
-      ListCoder.of(KvCoder.of(StringUtf8Coder.of(), DoubleCoder.of()));
+  private static final Coder<ModelOutput> OUTPUT = ModelOutputCoder.of();
   private static final Coder<Long> LONG = VarLongCoder.of();
 
   private final Coder<T> inputCoder;
@@ -41,11 +33,7 @@ public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>>
   public void encode(ScoredRecord<T> r, OutputStream out) throws IOException {
     inputCoder.encode(r.getInput(), out);
     STRING.encode(r.getDataType(), out);
-    DOUBLE.encode(r.getOutput().getValue(), out);
-    STRING.encode(r.getOutput().getLabel(), out);
-    List<KV<String, Double>> probabilities = new ArrayList<>(r.getOutput().getProbabilities().size());
-    r.getOutput().getProbabilities().forEach((label, p) -> probabilities.add(KV.of(label, p)));
-    PROBABILITIES.encode(probabilities, out); // a list, so the model's class order survives
+    OUTPUT.encode(r.getOutput(), out);
     STRING.encode(r.getModelName(), out);
     STRING.encode(r.getModelVersion(), out);
     STRING.encode(r.getModelUuid(), out);
@@ -59,13 +47,7 @@ public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>>
   public ScoredRecord<T> decode(InputStream in) throws IOException {
     T input = inputCoder.decode(in);
     String dataType = STRING.decode(in);
-    Double value = DOUBLE.decode(in);
-    String label = STRING.decode(in);
-    Map<String, Double> probabilities = new LinkedHashMap<>();
-    for (KV<String, Double> p : PROBABILITIES.decode(in)) {
-      probabilities.put(p.getKey(), p.getValue());
-    }
-    ModelOutput output = ModelOutput.of(value, label, probabilities);
+    ModelOutput output = OUTPUT.decode(in);
     return new ScoredRecord<>(
         input, dataType, output, STRING.decode(in), STRING.decode(in), STRING.decode(in),
         STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in));
