@@ -8,6 +8,7 @@ import dev.modelserving.beam.pipeline.kafka.PublishOptions;
 import dev.modelserving.beam.pipeline.record.RecordParser;
 import dev.modelserving.beam.pipeline.record.RecordSchema;
 import dev.modelserving.beam.record.RejectedModel;
+import dev.modelserving.beam.record.RejectedModelCoder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -50,7 +50,7 @@ public final class FileServing {
     PCollection<ModelDescriptor> models =
         p.apply("ModelFiles", Create.of(descriptors).withCoder(ModelDescriptorCoder.of()));
     PCollection<RejectedModel> noRejections = p.apply("NoUnparseableModels",
-        Create.empty(SerializableCoder.of(RejectedModel.class)));
+        Create.empty(RejectedModelCoder.of()));
 
     ServingPipeline.Outputs out = ServingPipeline.serve(lines, models, noRejections, schema, o);
     out.scoredJson.apply("ScoredJson", Values.create())

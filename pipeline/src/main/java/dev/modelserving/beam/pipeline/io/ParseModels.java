@@ -3,7 +3,7 @@ package dev.modelserving.beam.pipeline.io;
 import dev.modelserving.beam.model.ModelDescriptorCoder;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.record.RejectedModel;
-import org.apache.beam.sdk.coders.SerializableCoder;
+import dev.modelserving.beam.record.RejectedModelCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -30,7 +30,7 @@ public final class ParseModels extends PTransform<PCollection<KV<String, byte[]>
     PCollectionTuple parsed = messages.apply(ParDo.of(new ParseFn())
         .withOutputTags(MODELS, TupleTagList.of(REJECTED)));
     parsed.get(MODELS).setCoder(ModelDescriptorCoder.of());
-    parsed.get(REJECTED).setCoder(SerializableCoder.of(RejectedModel.class));
+    parsed.get(REJECTED).setCoder(RejectedModelCoder.of());
     return parsed;
   }
 

@@ -5,8 +5,8 @@ import dev.modelserving.beam.pipeline.record.DataRecordCoder;
 import dev.modelserving.beam.pipeline.record.RecordParser;
 import dev.modelserving.beam.pipeline.record.RecordSchema;
 import dev.modelserving.beam.record.DeadLetter;
+import dev.modelserving.beam.record.DeadLetterCoder;
 import dev.modelserving.beam.serving.ServingMetrics;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -38,7 +38,7 @@ public final class ParseRecords extends PTransform<PCollection<String>, PCollect
     PCollectionTuple parsed = lines.apply(ParDo.of(new ParseFn(new RecordParser(schema)))
         .withOutputTags(RECORDS, TupleTagList.of(DEAD_LETTERS)));
     parsed.get(RECORDS).setCoder(DataRecordCoder.of());
-    parsed.get(DEAD_LETTERS).setCoder(SerializableCoder.of(DeadLetter.class));
+    parsed.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of());
     return parsed;
   }
 

@@ -20,10 +20,24 @@ public final class ScoredRecord<T> {
   private final String decision;
   private final long servedAtMillis;
   private final long latencyNanos;
+  private final int batchSize;
 
+  /** A record scored alone (batch size 1). */
   public ScoredRecord(
       T input, String dataType, ModelOutput output, String modelName, String modelVersion,
       String modelUuid, String modelFormat, String decision, long servedAtMillis, long latencyNanos) {
+    this(input, dataType, output, modelName, modelVersion, modelUuid, modelFormat, decision,
+        servedAtMillis, latencyNanos, 1);
+  }
+
+  /**
+   * @param latencyNanos the duration of the model call that scored the record
+   * @param batchSize the records scored by that call
+   */
+  public ScoredRecord(
+      T input, String dataType, ModelOutput output, String modelName, String modelVersion,
+      String modelUuid, String modelFormat, String decision, long servedAtMillis, long latencyNanos,
+      int batchSize) {
     this.input = input;
     this.dataType = dataType;
     this.output = Objects.requireNonNull(output, "output");
@@ -34,6 +48,7 @@ public final class ScoredRecord<T> {
     this.decision = decision;
     this.servedAtMillis = servedAtMillis;
     this.latencyNanos = latencyNanos;
+    this.batchSize = batchSize;
   }
 
   public T getInput() {
@@ -73,9 +88,17 @@ public final class ScoredRecord<T> {
     return servedAtMillis;
   }
 
-  /** Time spent in the model's score call, in nanoseconds. */
+  /**
+   * The duration of the model call that scored this record, in nanoseconds: the whole call, shared
+   * by the {@link #getBatchSize()} records it scored.
+   */
   public long getLatencyNanos() {
     return latencyNanos;
+  }
+
+  /** How many records the model call that scored this one scored (1: alone). */
+  public int getBatchSize() {
+    return batchSize;
   }
 
   @Override
@@ -86,6 +109,7 @@ public final class ScoredRecord<T> {
     ScoredRecord<?> s = (ScoredRecord<?>) o;
     return servedAtMillis == s.servedAtMillis
         && latencyNanos == s.latencyNanos
+        && batchSize == s.batchSize
         && Objects.equals(input, s.input)
         && Objects.equals(dataType, s.dataType)
         && output.equals(s.output)

@@ -11,6 +11,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.StructuredCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /** Coder for {@link ScoredRecord}, given the coder of its input. */
@@ -18,6 +19,7 @@ public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>>
   private static final Coder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
   private static final Coder<ModelOutput> OUTPUT = ModelOutputCoder.of();
   private static final Coder<Long> LONG = VarLongCoder.of();
+  private static final Coder<Integer> INT = VarIntCoder.of();
 
   private final Coder<T> inputCoder;
 
@@ -41,6 +43,7 @@ public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>>
     STRING.encode(r.getDecision(), out);
     LONG.encode(r.getServedAtMillis(), out);
     LONG.encode(r.getLatencyNanos(), out);
+    INT.encode(r.getBatchSize(), out);
   }
 
   @Override
@@ -50,7 +53,7 @@ public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>>
     ModelOutput output = OUTPUT.decode(in);
     return new ScoredRecord<>(
         input, dataType, output, STRING.decode(in), STRING.decode(in), STRING.decode(in),
-        STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in));
+        STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in), INT.decode(in));
   }
 
   @Override

@@ -23,6 +23,11 @@ final class ModelRef implements Serializable {
     this.createdAtMillis = createdAtMillis;
   }
 
+  /** True if {@code d} is this model (same uuid). */
+  boolean is(ModelDescriptor d) {
+    return uuid.equals(d.getUuid());
+  }
+
   static ModelRef of(ModelDescriptor d) {
     return new ModelRef(d.getName(), d.getVersion(), d.getUuid(), d.getFormat(), d.getCreatedAtMillis());
   }

@@ -1,42 +1,56 @@
 package dev.modelserving.beam.serving;
 
 import dev.modelserving.beam.model.Features;
-import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.model.ModelDescriptorCoder;
+import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.record.DeadLetter;
+import dev.modelserving.beam.record.DeadLetterCoder;
 import dev.modelserving.beam.record.RejectedModel;
+import dev.modelserving.beam.record.RejectedModelCoder;
 import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.record.ScoredRecordCoder;
+import dev.modelserving.beam.serving.cache.ModelCache;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
-import org.joda.time.Duration;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
 
 /**
  * Scores a stream of records with models that arrive as data on a second stream, swapping each new
@@ -58,70 +72,55 @@ import org.apache.beam.sdk.values.TupleTagList;
  * served.getScored();         // ScoredRecord<Wine>: output + model name, version, uuid, format
  * served.getDeadLetters();    // bad records, with the reason and the original payload
  * served.getUnserved();       // good records that had no model
- * served.getRejectedModels(); // models that failed to load; the previous model keeps serving
+ * served.getRejectedModels(); // models that were refused; the previous model keeps serving
  * }</pre>
  *
- * <p>Both streams are keyed by data type (optionally sharded with {@link #withShards}) into a
- * stateful DoFn that keeps the current model, and the one before it, in Beam state, so a runner's
- * checkpoints carry them. Model formats are plug-ins ({@link dev.modelserving.beam.model.ModelFormat});
+ * <p>Records are packed into batches where they are read ({@link #withBatchSize}, {@link
+ * #withMaxBatchWait}); each batch is one model call. In {@link ServingMode#KEYED} mode (the
+ * default) batches are shuffled to the key (data type, shard) whose Beam state holds the model, so
+ * a runner's checkpoints carry the models; in {@link ServingMode#BROADCAST} mode the models are a
+ * side input and batches are scored where they are read. Loaded models are shared by every thread
+ * of a JVM ({@link ModelCache}) and loaded off the serving path: a slow load never pauses serving
+ * ({@link SwapPolicy}). Model formats are plug-ins ({@link dev.modelserving.beam.model.ModelFormat});
  * add {@code model-serving-pmml} or {@code model-serving-tensorflow} to the classpath.
  *
- * <p>Every record ends in exactly one of scored, dead letters or unserved. Serving state lives in
- * the global window: windowed inputs are moved into it, and the outputs are globally windowed.
+ * <p>Every record ends in exactly one of scored, dead letters or unserved, with its own event
+ * timestamp. Serving state lives in the global window: windowed inputs are moved into it, and the
+ * outputs are globally windowed.
  */
 public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels.Result<T>> {
-  private final PCollection<ModelDescriptor> models;
-  private final SerializableFunction<T, String> dataTypeFn;
-  private final SerializableFunction<T, Features> featureExtractor;
-  private final SerializableFunction<T, String> payloadFormatter;
-  private final List<String> recordFields;
-  private final Set<String> dataTypes;
-  private final int shards;
-  private final NoModelPolicy noModelPolicy;
+  private final Spec<T> spec;
 
-  private ServeModels(
-      PCollection<ModelDescriptor> models,
-      SerializableFunction<T, String> dataTypeFn,
-      SerializableFunction<T, Features> featureExtractor,
-      SerializableFunction<T, String> payloadFormatter,
-      List<String> recordFields,
-      Set<String> dataTypes,
-      int shards,
-      NoModelPolicy noModelPolicy) {
-    this.models = models;
-    this.dataTypeFn = dataTypeFn;
-    this.featureExtractor = featureExtractor;
-    this.payloadFormatter = payloadFormatter;
-    this.recordFields = recordFields;
-    this.dataTypes = dataTypes;
-    this.shards = shards;
-    this.noModelPolicy = noModelPolicy;
+  private ServeModels(Spec<T> spec) {
+    this.spec = spec;
   }
 
-  /** A transform with default settings; {@link #withModels}, {@link #withDataTypeFn} and {@link #withFeatureExtractor} are required. */
+  /**
+   * A transform with default settings; {@link #withModels}, {@link #withDataTypeFn} and {@link
+   * #withFeatureExtractor} are required.
+   */
   public static <T> ServeModels<T> create() {
-    return new ServeModels<>(
-        null, null, null, String::valueOf, null, null, 1, NoModelPolicy.defaultPolicy());
+    return new ServeModels<>(new Spec<>());
   }
 
   /** The stream of models to serve; each is swapped in for its data type when it arrives. */
   public ServeModels<T> withModels(PCollection<ModelDescriptor> models) {
-    return new ServeModels<>(models, dataTypeFn, featureExtractor, payloadFormatter, recordFields, dataTypes, shards, noModelPolicy);
+    return with(s -> s.models = models);
   }
 
   /** How to find a record's data type: the key that selects its model. */
   public ServeModels<T> withDataTypeFn(SerializableFunction<T, String> dataTypeFn) {
-    return new ServeModels<>(models, dataTypeFn, featureExtractor, payloadFormatter, recordFields, dataTypes, shards, noModelPolicy);
+    return with(s -> s.dataTypeFn = dataTypeFn);
   }
 
-  /** How to turn a record into the named features a model reads. */
+  /** How to turn a record into the named features a model reads; called once per record. */
   public ServeModels<T> withFeatureExtractor(SerializableFunction<T, Features> featureExtractor) {
-    return new ServeModels<>(models, dataTypeFn, featureExtractor, payloadFormatter, recordFields, dataTypes, shards, noModelPolicy);
+    return with(s -> s.featureExtractor = featureExtractor);
   }
 
   /** How a record is written into dead letters; default {@code String.valueOf}. */
   public ServeModels<T> withPayloadFormatter(SerializableFunction<T, String> payloadFormatter) {
-    return new ServeModels<>(models, dataTypeFn, featureExtractor, payloadFormatter, recordFields, dataTypes, shards, noModelPolicy);
+    return with(s -> s.payloadFormatter = payloadFormatter);
   }
 
   /**
@@ -129,94 +128,197 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
    * is loaded, with the names, instead of failing on every record.
    */
   public ServeModels<T> withRecordFields(List<String> recordFields) {
-    return new ServeModels<>(models, dataTypeFn, featureExtractor, payloadFormatter,
-        Collections.unmodifiableList(new ArrayList<>(recordFields)), dataTypes, shards, noModelPolicy);
+    return with(s -> s.recordFields = Collections.unmodifiableList(new ArrayList<>(recordFields)));
   }
 
   /** Declares the served data types; records and models of other types are rejected. */
   public ServeModels<T> withDataTypes(Set<String> dataTypes) {
-    return new ServeModels<>(models, dataTypeFn, featureExtractor, payloadFormatter, recordFields,
-        Collections.unmodifiableSet(new LinkedHashSet<>(dataTypes)), shards, noModelPolicy);
+    return with(s -> s.dataTypes = Collections.unmodifiableSet(new LinkedHashSet<>(dataTypes)));
   }
 
   /**
-   * Spreads each data type over {@code shards} keys, so one data type is not limited to one core.
-   * Records go to a random shard; every model goes to all shards of its data type. Default 1.
+   * Keyed mode: spreads each data type over {@code shards} keys, so one data type is not limited to
+   * one core. Batches go to the shards in turn; every model goes to all shards of its data type.
+   * Default: the runner's parallelism where the options tell it (Flink {@code --parallelism},
+   * DirectRunner {@code --targetParallelism}), else the cores of the launching machine; set it
+   * explicitly on Dataflow.
    */
   public ServeModels<T> withShards(int shards) {
     if (shards < 1) {
       throw new IllegalArgumentException("withShards needs at least 1 shard, was " + shards);
     }
-    return new ServeModels<>(models, dataTypeFn, featureExtractor, payloadFormatter, recordFields, dataTypes, shards, noModelPolicy);
+    return with(s -> s.shards = shards);
   }
 
   /** What to do with records that arrive before any model; default {@link NoModelPolicy#defaultPolicy()}. */
   public ServeModels<T> withNoModelPolicy(NoModelPolicy noModelPolicy) {
-    return new ServeModels<>(models, dataTypeFn, featureExtractor, payloadFormatter, recordFields, dataTypes, shards,
-        java.util.Objects.requireNonNull(noModelPolicy, "noModelPolicy"));
+    Objects.requireNonNull(noModelPolicy, "withNoModelPolicy needs a policy");
+    return with(s -> s.noModelPolicy = noModelPolicy);
+  }
+
+  /**
+   * Batches hold at most {@code max} records (default {@value BatchLimits#DEFAULT_MAX}); in keyed
+   * mode a batch smaller than {@code min} (default {@value BatchLimits#DEFAULT_MIN}) waits in state
+   * for more, up to the {@linkplain #withMaxBatchWait maximum wait}.
+   */
+  public ServeModels<T> withBatchSize(int min, int max) {
+    BatchLimits limits = spec.batchLimits.withSize(min, max);
+    return with(s -> s.batchLimits = limits);
+  }
+
+  /**
+   * The longest a record waits for its batch to fill, at any input rate (default 10 ms). On Flink
+   * keep {@code --maxBundleTimeMills} below it: records also wait for the end of their bundle.
+   */
+  public ServeModels<T> withMaxBatchWait(Duration maxWait) {
+    BatchLimits limits = spec.batchLimits.withMaxWait(maxWait);
+    return with(s -> s.batchLimits = limits);
+  }
+
+  /** {@link ServingMode#KEYED} (default) or {@link ServingMode#BROADCAST}. */
+  public ServeModels<T> withMode(ServingMode mode) {
+    Objects.requireNonNull(mode, "withMode needs a mode");
+    return with(s -> s.mode = mode);
+  }
+
+  /** When a new model takes over: {@link SwapPolicy#WHEN_READY} (default) or {@link SwapPolicy#IN_ORDER}. */
+  public ServeModels<T> withSwapPolicy(SwapPolicy swapPolicy) {
+    Objects.requireNonNull(swapPolicy, "withSwapPolicy needs a policy");
+    return with(s -> s.swapPolicy = swapPolicy);
+  }
+
+  /**
+   * The most models loaded at once in one JVM (default {@value ModelCache#DEFAULT_MAX_MODELS});
+   * past it the least recently used model is closed and loaded again when next needed.
+   */
+  public ServeModels<T> withMaxLoadedModels(int maxLoadedModels) {
+    if (maxLoadedModels < 1) {
+      throw new IllegalArgumentException("withMaxLoadedModels needs at least 1, was " + maxLoadedModels);
+    }
+    return with(s -> s.maxLoadedModels = maxLoadedModels);
   }
 
   @Override
   public Map<TupleTag<?>, PValue> getAdditionalInputs() {
-    return models == null ? Collections.emptyMap() : Collections.singletonMap(new TupleTag<ModelDescriptor>("models"), models);
+    return spec.models == null
+        ? Collections.emptyMap()
+        : Collections.singletonMap(new TupleTag<ModelDescriptor>("models"), spec.models);
   }
 
   @Override
   public Result<T> expand(PCollection<T> records) {
-    if (models == null) {
+    if (spec.models == null) {
       throw new IllegalArgumentException("ServeModels needs the model stream: call withModels(models)");
     }
-    if (dataTypeFn == null) {
+    if (spec.dataTypeFn == null) {
       throw new IllegalArgumentException("ServeModels needs a data type function: call withDataTypeFn(fn)");
     }
-    if (featureExtractor == null) {
+    if (spec.featureExtractor == null) {
       throw new IllegalArgumentException("ServeModels needs a feature extractor: call withFeatureExtractor(fn)");
     }
+    Pipeline pipeline = records.getPipeline();
+    boolean keyed = spec.mode == ServingMode.KEYED;
+    int shards = !keyed ? 1 : spec.shards > 0 ? spec.shards : DefaultShards.of(pipeline.getOptions());
+    ServingConfig<T> config = new ServingConfig<>(spec.dataTypeFn, spec.featureExtractor, spec.payloadFormatter,
+        spec.recordFields, spec.dataTypes, shards, spec.noModelPolicy, spec.batchLimits, spec.swapPolicy,
+        spec.maxLoadedModels, UUID.randomUUID().toString(), records.isBounded() == PCollection.IsBounded.BOUNDED);
     Coder<T> recordCoder = records.getCoder();
-    ServingConfig<T> config = new ServingConfig<>(
-        dataTypeFn, featureExtractor, payloadFormatter, recordFields, dataTypes, shards, noModelPolicy);
-    Coder<KV<KV<String, Integer>, ServingEvent<T>>> routedCoder = KvCoder.of(
-        KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()), new ServingEvent.EventCoder<>(recordCoder));
-    TupleTag<KV<KV<String, Integer>, ServingEvent<T>>> routedRecordsTag = new TupleTag<>("routedRecords");
-    TupleTag<KV<KV<String, Integer>, ServingEvent<T>>> routedModelsTag = new TupleTag<>("routedModels");
-    // Plain (not anonymous) tags: an anonymous TupleTag would capture this transform, and with it the
-    // model PCollection, into every DoFn, which then cannot be serialized. Coders are set explicitly.
-    TupleTag<ScoredRecord<T>> scoredTag = new TupleTag<>("scored");
+    ServingTags<T> tags = new ServingTags<>();
+
+    TupleTag<KV<KV<String, Integer>, RecordBatch<T>>> batchesTag = new TupleTag<>("batches");
     TupleTag<DeadLetter> routeFailures = new TupleTag<>("routeFailures");
-    TupleTag<RejectedModel> unreadableModels = new TupleTag<>("unreadableModels");
+    PCollectionTuple packed = inGlobalWindow(records, "RecordsInGlobalWindow").apply("PackBatches",
+        ParDo.of(new PackBatchesFn<>(config, batchesTag, routeFailures))
+            .withOutputTags(batchesTag, TupleTagList.of(routeFailures)));
+    PCollection<KV<KV<String, Integer>, RecordBatch<T>>> batches = packed.get(batchesTag)
+        .setCoder(KvCoder.of(servingKeyCoder(), RecordBatchCoder.of(recordCoder)));
 
-    PCollectionTuple routedRecords = inGlobalWindow(records, "RecordsInGlobalWindow").apply("RouteRecords",
-        ParDo.of(new RouteRecordsFn<>(config, routedRecordsTag, routeFailures))
-            .withOutputTags(routedRecordsTag, TupleTagList.of(routeFailures)));
-    PCollectionTuple routedModels = inGlobalWindow(models, "ModelsInGlobalWindow").apply("RouteModels",
-        ParDo.of(new RouteModelsFn<T>(config, routedModelsTag, unreadableModels))
-            .withOutputTags(routedModelsTag, TupleTagList.of(unreadableModels)));
+    TupleTag<ModelDescriptor> routedTag = new TupleTag<>("routedModels");
+    TupleTag<RejectedModel> unreadable = new TupleTag<>("unreadableModels");
+    PCollectionTuple routed = inGlobalWindow(spec.models, "ModelsInGlobalWindow").apply("RouteModels",
+        ParDo.of(new RouteModelsFn(config, routedTag, unreadable)).withOutputTags(routedTag, TupleTagList.of(unreadable)));
+    PCollection<ModelDescriptor> models = routed.get(routedTag).setCoder(ModelDescriptorCoder.of());
 
-    PCollection<KV<KV<String, Integer>, ServingEvent<T>>> events = PCollectionList
-        .of(routedRecords.get(routedRecordsTag).setCoder(routedCoder))
-        .and(routedModels.get(routedModelsTag).setCoder(routedCoder))
-        .apply("MergeModelsAndRecords", Flatten.pCollections());
+    PCollectionList<RejectedModel> rejections =
+        PCollectionList.of(routed.get(unreadable).setCoder(RejectedModelCoder.of()));
+    PCollectionTuple served;
+    if (keyed) {
+      served = serveKeyed(config, tags, recordCoder, batches, models);
+    } else {
+      TupleTag<ModelDescriptor> admittedTag = new TupleTag<>("admittedModels");
+      TupleTag<RejectedModel> refused = new TupleTag<>("refusedModels");
+      PCollectionTuple admitted = models
+          .apply("KeyModelsByDataType", WithKeys.of(ModelDescriptor::getDataType).withKeyType(TypeDescriptors.strings()))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelDescriptorCoder.of()))
+          .apply("AdmitModels", ParDo.of(new AdmitModelsFn(config, admittedTag, refused))
+              .withOutputTags(admittedTag, TupleTagList.of(refused)));
+      rejections = rejections.and(admitted.get(refused).setCoder(RejectedModelCoder.of()));
+      PCollectionView<LatestModels> view = latestModelsView(
+          admitted.get(admittedTag).setCoder(ModelDescriptorCoder.of()), config);
+      served = batches.apply("ServeWithBroadcastModels",
+          ParDo.of(new BroadcastServingFn<>(config, tags))
+              .withSideInput(BroadcastServingFn.SIDE_INPUT, view)
+              .withOutputTags(tags.scored, tags.additional()));
+    }
 
-    TupleTag<DeadLetter> deadLetters = new TupleTag<>("deadLetters");
-    TupleTag<DeadLetter> unserved = new TupleTag<>("unserved");
-    TupleTag<RejectedModel> rejected = new TupleTag<>("rejectedModels");
-    PCollectionTuple served = events.apply("ServeWithModelState",
-        ParDo.of(new ModelServingFn<>(config, recordCoder, scoredTag, deadLetters, unserved, rejected))
-            .withOutputTags(scoredTag, TupleTagList.of(deadLetters).and(unserved).and(rejected)));
-
-    Coder<DeadLetter> deadLetterCoder = SerializableCoder.of(DeadLetter.class);
-    Coder<RejectedModel> rejectedCoder = SerializableCoder.of(RejectedModel.class);
-    PCollection<ScoredRecord<T>> scored = served.get(scoredTag).setCoder(ScoredRecordCoder.of(recordCoder));
-    PCollection<DeadLetter> allDeadLetters = PCollectionList
-        .of(routedRecords.get(routeFailures).setCoder(deadLetterCoder))
-        .and(served.get(deadLetters).setCoder(deadLetterCoder))
+    PCollection<ScoredRecord<T>> scored = served.get(tags.scored).setCoder(ScoredRecordCoder.of(recordCoder));
+    PCollection<DeadLetter> deadLetters = PCollectionList
+        .of(packed.get(routeFailures).setCoder(DeadLetterCoder.of()))
+        .and(served.get(tags.deadLetters).setCoder(DeadLetterCoder.of()))
         .apply("AllDeadLetters", Flatten.pCollections());
-    PCollection<RejectedModel> allRejected = PCollectionList
-        .of(routedModels.get(unreadableModels).setCoder(rejectedCoder))
-        .and(served.get(rejected).setCoder(rejectedCoder))
-        .apply("AllRejectedModels", Flatten.pCollections());
-    return new Result<>(records.getPipeline(), scored, allDeadLetters,
-        served.get(unserved).setCoder(deadLetterCoder), allRejected);
+    PCollection<RejectedModel> rejected = rejections
+        .and(served.get(tags.rejected).setCoder(RejectedModelCoder.of()))
+        .apply("AllRejectedModels", Flatten.pCollections())
+        .apply("KeyRejectionsByModel", WithKeys.of(DistinctRejectionsFn::identity).withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), RejectedModelCoder.of()))
+        .apply("EachRejectionOnce", ParDo.of(new DistinctRejectionsFn()))
+        .setCoder(RejectedModelCoder.of());
+    return new Result<>(pipeline, scored, deadLetters, served.get(tags.unserved).setCoder(DeadLetterCoder.of()), rejected);
+  }
+
+  private static <T> PCollectionTuple serveKeyed(ServingConfig<T> config, ServingTags<T> tags, Coder<T> recordCoder,
+      PCollection<KV<KV<String, Integer>, RecordBatch<T>>> batches, PCollection<ModelDescriptor> models) {
+    Coder<KV<KV<String, Integer>, ServingEvent<T>>> eventCoder =
+        KvCoder.of(servingKeyCoder(), new ServingEvent.EventCoder<>(recordCoder));
+    PCollection<KV<KV<String, Integer>, ServingEvent<T>>> batchEvents = batches
+        .apply("BatchesAsEvents", MapElements
+            .into(new TypeDescriptor<KV<KV<String, Integer>, ServingEvent<T>>>() {})
+            .via(kv -> KV.of(kv.getKey(), ServingEvent.batch(kv.getValue()))))
+        .setCoder(eventCoder);
+    PCollection<KV<KV<String, Integer>, ServingEvent<T>>> modelEvents =
+        models.apply("ModelsToEveryShard", ParDo.of(new ToShardsFn<T>(config.shards))).setCoder(eventCoder);
+    return PCollectionList.of(batchEvents).and(modelEvents)
+        .apply("MergeModelsAndBatches", Flatten.pCollections())
+        .apply("ServeWithKeyedModels", ParDo.of(new KeyedServingFn<>(config, recordCoder, tags))
+            .withOutputTags(tags.scored, tags.additional()));
+  }
+
+  /**
+   * The latest admitted model of every data type as a side input, updated by every admitted model.
+   * With {@link NoModelPolicy#emitUnserved()} it exists from the start (empty), so records of a data
+   * type without a model are unserved at once; otherwise the runner holds records until the first
+   * model arrives.
+   */
+  private static <T> PCollectionView<LatestModels> latestModelsView(
+      PCollection<ModelDescriptor> admitted, ServingConfig<T> config) {
+    PCollection<ModelDescriptor> updates = admitted;
+    if (!config.noModelPolicy.holds()) {
+      PCollection<ModelDescriptor> start = admitted.getPipeline()
+          .apply("NoModelsYet", Create.of(ModelDescriptor.getDefaultInstance()).withCoder(ModelDescriptorCoder.of()));
+      updates = PCollectionList.of(start).and(admitted).apply("ModelUpdates", Flatten.pCollections());
+    }
+    return updates
+        .apply("EveryModelUpdate", Window.<ModelDescriptor>into(new GlobalWindows())
+            .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+            .accumulatingFiredPanes()
+            .withAllowedLateness(Duration.ZERO))
+        .apply("LatestModelPerDataType", Combine.globally(new LatestModels.LatestFn()).withoutDefaults())
+        .setCoder(LatestModels.LatestModelsCoder.of())
+        .apply("LatestModelsView", View.<LatestModels>asSingleton().withDefaultValue(LatestModels.empty()));
+  }
+
+  private static Coder<KV<String, Integer>> servingKeyCoder() {
+    return KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
   }
 
   /**
@@ -235,12 +337,58 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
     builder
-        .add(DisplayData.item("shards", shards).withLabel("Shards per data type"))
-        .add(DisplayData.item("noModelPolicy", noModelPolicy.toString()).withLabel("Records before any model"))
-        .addIfNotNull(DisplayData.item("dataTypes", dataTypes == null ? null : dataTypes.toString())
+        .add(DisplayData.item("mode", spec.mode.toString()).withLabel("Serving mode"))
+        .add(DisplayData.item("swapPolicy", spec.swapPolicy.toString()).withLabel("Model swap"))
+        .add(DisplayData.item("batching", spec.batchLimits.toString()).withLabel("Batching"))
+        .add(DisplayData.item("shards", spec.shards > 0 ? String.valueOf(spec.shards) : "runner parallelism")
+            .withLabel("Shards per data type"))
+        .add(DisplayData.item("maxLoadedModels", spec.maxLoadedModels).withLabel("Loaded models per JVM at most"))
+        .add(DisplayData.item("noModelPolicy", spec.noModelPolicy.toString()).withLabel("Records before any model"))
+        .addIfNotNull(DisplayData.item("dataTypes", spec.dataTypes == null ? null : spec.dataTypes.toString())
             .withLabel("Served data types"))
-        .addIfNotNull(DisplayData.item("recordFields", recordFields == null ? null : recordFields.toString())
+        .addIfNotNull(DisplayData.item("recordFields", spec.recordFields == null ? null : spec.recordFields.toString())
             .withLabel("Record fields"));
+  }
+
+  private ServeModels<T> with(java.util.function.Consumer<Spec<T>> change) {
+    Spec<T> copy = spec.copy();
+    change.accept(copy);
+    return new ServeModels<>(copy);
+  }
+
+  /** The settings of a {@link ServeModels}; copied by every {@code with*} call. */
+  private static final class Spec<T> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    transient PCollection<ModelDescriptor> models;
+    SerializableFunction<T, String> dataTypeFn;
+    SerializableFunction<T, Features> featureExtractor;
+    SerializableFunction<T, String> payloadFormatter = String::valueOf;
+    List<String> recordFields;
+    Set<String> dataTypes;
+    int shards;
+    NoModelPolicy noModelPolicy = NoModelPolicy.defaultPolicy();
+    BatchLimits batchLimits = BatchLimits.defaults();
+    ServingMode mode = ServingMode.KEYED;
+    SwapPolicy swapPolicy = SwapPolicy.WHEN_READY;
+    int maxLoadedModels = ModelCache.DEFAULT_MAX_MODELS;
+
+    Spec<T> copy() {
+      Spec<T> c = new Spec<>();
+      c.models = models;
+      c.dataTypeFn = dataTypeFn;
+      c.featureExtractor = featureExtractor;
+      c.payloadFormatter = payloadFormatter;
+      c.recordFields = recordFields;
+      c.dataTypes = dataTypes;
+      c.shards = shards;
+      c.noModelPolicy = noModelPolicy;
+      c.batchLimits = batchLimits;
+      c.mode = mode;
+      c.swapPolicy = swapPolicy;
+      c.maxLoadedModels = maxLoadedModels;
+      return c;
+    }
   }
 
   /** The outputs of {@link ServeModels}: every input record is in exactly one of the first three. */
@@ -275,7 +423,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
       return unserved;
     }
 
-    /** Models that could not be read or loaded, with the reason. */
+    /** Models that were refused (unreadable, not loading, older than the current one), once each, with the reason. */
     public PCollection<RejectedModel> getRejectedModels() {
       return rejectedModels;
     }

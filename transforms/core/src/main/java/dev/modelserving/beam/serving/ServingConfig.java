@@ -1,14 +1,16 @@
 package dev.modelserving.beam.serving;
 
 import dev.modelserving.beam.model.Features;
+import dev.modelserving.beam.model.Scorer;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
-/** The parameters shared by the routing and serving DoFns of {@link ServeModels}. */
+/** The parameters shared by the DoFns of one {@link ServeModels}, fixed when it is expanded. */
 final class ServingConfig<T> implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   final SerializableFunction<T, String> dataTypeFn;
   final SerializableFunction<T, Features> featureExtractor;
@@ -19,6 +21,13 @@ final class ServingConfig<T> implements Serializable {
   final Set<String> dataTypes;
   final int shards;
   final NoModelPolicy noModelPolicy;
+  final BatchLimits batchLimits;
+  final SwapPolicy swapPolicy;
+  final int maxLoadedModels;
+  /** Unique per transform: names its serving keys in the JVM-wide model cache. */
+  final String transformId;
+  /** The records are bounded: hold limits do not apply and loads are awaited, not polled. */
+  final boolean boundedInput;
 
   ServingConfig(
       SerializableFunction<T, String> dataTypeFn,
@@ -27,7 +36,12 @@ final class ServingConfig<T> implements Serializable {
       List<String> recordFields,
       Set<String> dataTypes,
       int shards,
-      NoModelPolicy noModelPolicy) {
+      NoModelPolicy noModelPolicy,
+      BatchLimits batchLimits,
+      SwapPolicy swapPolicy,
+      int maxLoadedModels,
+      String transformId,
+      boolean boundedInput) {
     this.dataTypeFn = dataTypeFn;
     this.featureExtractor = featureExtractor;
     this.payloadFormatter = payloadFormatter;
@@ -35,6 +49,11 @@ final class ServingConfig<T> implements Serializable {
     this.dataTypes = dataTypes;
     this.shards = shards;
     this.noModelPolicy = noModelPolicy;
+    this.batchLimits = batchLimits;
+    this.swapPolicy = swapPolicy;
+    this.maxLoadedModels = maxLoadedModels;
+    this.transformId = transformId;
+    this.boundedInput = boundedInput;
   }
 
   String payloadOf(T record) {
@@ -43,5 +62,21 @@ final class ServingConfig<T> implements Serializable {
     } catch (RuntimeException e) {
       return String.valueOf(record);
     }
+  }
+
+  /**
+   * Why a loaded model cannot serve these records (it reads fields they do not have), or null if
+   * it can.
+   */
+  String fieldMismatch(Scorer scorer) {
+    if (recordFields == null) {
+      return null;
+    }
+    List<String> missing = new ArrayList<>(scorer.requiredFields());
+    missing.removeAll(recordFields);
+    return missing.isEmpty()
+        ? null
+        : "the model reads record fields " + missing + " that the records do not have; record fields are "
+            + recordFields + " (map model inputs to record fields in the descriptor's input_mapping)";
   }
 }

@@ -5,27 +5,26 @@ import dev.modelserving.beam.model.proto.ModelDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.StructuredCoder;
 
 /**
- * What reaches the serving state for one key: a data record to score, or a model to serve. The two
+ * What reaches the keyed serving state: a batch of records to score, or a model to serve. The two
  * streams are merged into one keyed stream so that one stateful DoFn sees both in arrival order.
  */
 final class ServingEvent<T> {
-  private final T record;
+  private final RecordBatch<T> batch;
   private final ModelDescriptor model;
 
-  private ServingEvent(T record, ModelDescriptor model) {
-    this.record = record;
+  private ServingEvent(RecordBatch<T> batch, ModelDescriptor model) {
+    this.batch = batch;
     this.model = model;
   }
 
-  static <T> ServingEvent<T> record(T record) {
-    return new ServingEvent<>(record, null);
+  static <T> ServingEvent<T> batch(RecordBatch<T> batch) {
+    return new ServingEvent<>(batch, null);
   }
 
   static <T> ServingEvent<T> model(ModelDescriptor model) {
@@ -36,22 +35,22 @@ final class ServingEvent<T> {
     return model != null;
   }
 
-  T record() {
-    return record;
+  RecordBatch<T> batch() {
+    return batch;
   }
 
   ModelDescriptor model() {
     return model;
   }
 
-  /** Coder: a tag byte, then the record or the descriptor. */
+  /** Coder: a tag byte, then the batch or the descriptor. */
   static final class EventCoder<T> extends StructuredCoder<ServingEvent<T>> {
-    private static final int RECORD = 0;
+    private static final int BATCH = 0;
     private static final int MODEL = 1;
-    private final Coder<T> recordCoder;
+    private final RecordBatchCoder<T> batchCoder;
 
     EventCoder(Coder<T> recordCoder) {
-      this.recordCoder = recordCoder;
+      this.batchCoder = RecordBatchCoder.of(recordCoder);
     }
 
     @Override
@@ -60,8 +59,8 @@ final class ServingEvent<T> {
         out.write(MODEL);
         ModelDescriptorCoder.of().encode(e.model, out);
       } else {
-        out.write(RECORD);
-        recordCoder.encode(e.record, out);
+        out.write(BATCH);
+        batchCoder.encode(e.batch, out);
       }
     }
 
@@ -71,8 +70,8 @@ final class ServingEvent<T> {
       switch (tag) {
         case MODEL:
           return model(ModelDescriptorCoder.of().decode(in));
-        case RECORD:
-          return record(recordCoder.decode(in));
+        case BATCH:
+          return batch(batchCoder.decode(in));
         default:
           throw new CoderException("unknown serving event tag " + tag);
       }
@@ -80,12 +79,12 @@ final class ServingEvent<T> {
 
     @Override
     public List<? extends Coder<?>> getCoderArguments() {
-      return Arrays.asList(recordCoder);
+      return List.of(batchCoder);
     }
 
     @Override
     public void verifyDeterministic() throws NonDeterministicException {
-      verifyDeterministic(this, "records must encode deterministically", recordCoder);
+      verifyDeterministic(this, "records must encode deterministically", batchCoder);
     }
   }
 }

@@ -62,8 +62,11 @@ final class MixedTraffic {
         .model(V2).records(GOOD_V2);
   }
 
+  /** In order: the corrupt model's own failure is reported even though V2 follows it at once. */
   static ServeModels<KV<String, String>> serveModels() {
     return ServingTestSupport.serveModels()
+        .withSwapPolicy(SwapPolicy.IN_ORDER)
+        .withShards(1) // the hold limit is per key
         .withDataTypes(Set.of("wine", "beer"))
         .withNoModelPolicy(NoModelPolicy.hold(2, Duration.standardHours(1)));
   }

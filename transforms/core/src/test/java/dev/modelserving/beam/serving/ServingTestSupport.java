@@ -79,9 +79,14 @@ final class ServingTestSupport {
     return record.getKey() + "|" + record.getValue();
   }
 
-  /** ServeModels with the test record functions; the test adds the models and its own options. */
+  /**
+   * ServeModels with the test record functions, swapping models {@link SwapPolicy#IN_ORDER} so that
+   * tests can assert the exact model of every record ({@link SwapPolicy#WHEN_READY} has tests of
+   * its own); the test adds the models and its own options.
+   */
   static ServeModels<KV<String, String>> serveModels() {
     return ServeModels.<KV<String, String>>create()
+        .withSwapPolicy(SwapPolicy.IN_ORDER)
         .withDataTypeFn(ServingTestSupport::dataTypeOf)
         .withFeatureExtractor(ServingTestSupport::featuresOf)
         .withPayloadFormatter(ServingTestSupport::payloadOf);

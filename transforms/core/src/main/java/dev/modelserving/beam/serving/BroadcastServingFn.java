@@ -1,0 +1,141 @@
+package dev.modelserving.beam.serving;
+
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.record.RejectedModel;
+import dev.modelserving.beam.record.ScoredRecord;
+import dev.modelserving.beam.serving.cache.LoadedModel;
+import dev.modelserving.beam.serving.cache.ModelCache;
+import dev.modelserving.beam.serving.cache.ModelLoad;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.joda.time.Duration;
+
+/**
+ * Broadcast serving: scores each batch where it was packed, with the latest model of its data type
+ * from the side input ({@link LatestModels}), without a shuffle.
+ *
+ * <p>Each instance remembers the model it serves per data type. When the side input names a newer
+ * one, it is loaded in the JVM-wide cache off the serving path; with {@link SwapPolicy#WHEN_READY}
+ * the model before it keeps serving until it is ready, with {@link SwapPolicy#IN_ORDER} (and for
+ * the first model of a data type) the batch waits for the load.
+ */
+final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBatch<T>>, ScoredRecord<T>> {
+  static final String SIDE_INPUT = "models";
+
+  private final ServingConfig<T> config;
+  private final ServingTags<T> tags;
+
+  private transient ModelCache cache;
+  private transient ServingMetrics metrics;
+  private transient BatchServer<T> server;
+  /** The model each data type is served by in this instance. */
+  private transient Map<String, ModelDescriptor> serving;
+  /** Models this instance has reported as failed, so each is reported once. */
+  private transient Set<String> reported;
+  private transient String instanceKey;
+
+  BroadcastServingFn(ServingConfig<T> config, ServingTags<T> tags) {
+    this.config = config;
+    this.tags = tags;
+  }
+
+  @Setup
+  public void setup() {
+    cache = ModelCache.shared();
+    cache.ensureCapacity(config.maxLoadedModels);
+    cache.register();
+    metrics = new ServingMetrics();
+    server = new BatchServer<>(config);
+    serving = new HashMap<>();
+    reported = new HashSet<>();
+    instanceKey = config.transformId + "/broadcast-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "/";
+  }
+
+  @Teardown
+  public void teardown() {
+    if (cache != null) {
+      serving.keySet().forEach(dataType -> cache.serve(instanceKey + dataType, null));
+      cache.unregister();
+    }
+  }
+
+  @ProcessElement
+  public void process(
+      @Element KV<KV<String, Integer>, RecordBatch<T>> element,
+      @SideInput(SIDE_INPUT) LatestModels latest,
+      MultiOutputReceiver receiver) {
+    RecordBatch<T> batch = element.getValue();
+    ServingOutputs<T> out = new ServingOutputs<>(config, tags, receiver, metrics);
+    String dataType = batch.dataType();
+    ModelDescriptor newest = latest.get(dataType);
+    if (newest == null) {
+      out.unserved(batch, "no model has arrived for data type '" + dataType + "'");
+      return;
+    }
+    ModelDescriptor model = switchTo(newest, out);
+    if (model == null) {
+      out.unserved(batch, "model " + ModelRef.of(newest) + " could not be loaded in this worker");
+      return;
+    }
+    LoadedModel loaded = acquire(model);
+    if (loaded == null) {
+      out.unserved(batch, "model " + ModelRef.of(model) + " could not be loaded in this worker");
+      return;
+    }
+    try {
+      server.serve(batch, loaded, ModelRef.of(model), KeyedServing.DECISION_CURRENT, out);
+    } finally {
+      loaded.release();
+    }
+  }
+
+  /** See {@link ServingOutputs}: records keep their own timestamps. */
+  @Override
+  @SuppressWarnings("deprecation")
+  public Duration getAllowedTimestampSkew() {
+    return Duration.millis(Long.MAX_VALUE);
+  }
+
+  /**
+   * The model to serve this data type with now: {@code newest} once it has loaded, else the one
+   * serving before it (with {@link SwapPolicy#WHEN_READY}), else null.
+   */
+  private ModelDescriptor switchTo(ModelDescriptor newest, ServingOutputs<T> out) {
+    String dataType = newest.getDataType();
+    ModelDescriptor current = serving.get(dataType);
+    if (current != null && current.getUuid().equals(newest.getUuid())) {
+      return current;
+    }
+    ModelLoad load = cache.load(newest);
+    if (current == null || config.swapPolicy == SwapPolicy.IN_ORDER || config.boundedInput) {
+      load.await(KeyedServing.LOAD_WAIT);
+    }
+    if (load.isReady()) {
+      if (load.claimOutcome()) {
+        metrics.of(dataType).modelLoads.inc();
+      }
+      serving.put(dataType, newest);
+      cache.serve(instanceKey + dataType, newest.getUuid());
+      return newest;
+    }
+    if (load.isFailed() && reported.add(newest.getUuid())) {
+      out.rejected(RejectedModel.of(newest, load.failure()));
+    }
+    return current;
+  }
+
+  /** Acquires the loaded model, loading it again if the cache evicted it. */
+  private LoadedModel acquire(ModelDescriptor model) {
+    ModelLoad load = cache.load(model);
+    if (!load.isReady()) {
+      load.await(KeyedServing.LOAD_WAIT);
+    }
+    LoadedModel loaded = load.model();
+    return loaded != null && loaded.tryAcquire() ? loaded : null;
+  }
+}

@@ -1,0 +1,220 @@
+package dev.modelserving.beam.serving;
+
+import dev.modelserving.beam.model.ModelDescriptorCoder;
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.record.ScoredRecord;
+import dev.modelserving.beam.serving.cache.ModelCache;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.state.BagState;
+import org.apache.beam.sdk.state.MapState;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.joda.time.Duration;
+
+/**
+ * Keyed serving: the state of one key (data type, shard) and its timers, wired to {@link
+ * KeyedServing}, which decides what each event and timer does.
+ *
+ * <ul>
+ *   <li>{@code slots} and {@code models}: the key's models (see {@link KeyedModelState});
+ *   <li>{@code held}: batches waiting for a model that can score them ({@code holdExpired} and
+ *       {@code inputEnded} end the wait, {@code loadPoll} notices a finished load);
+ *   <li>{@code buffer}: batches smaller than the minimum batch size ({@code flush} ends the wait).
+ * </ul>
+ *
+ * <p>Loaded models live in the JVM-wide {@link ModelCache}, not in this DoFn, so every instance
+ * and thread of the JVM shares one copy of each model. A runner checkpoints the state; after a
+ * restore the current model is loaded again from the bytes in state, off the serving path.
+ */
+final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<T>>, ScoredRecord<T>> {
+  private final ServingConfig<T> config;
+  private final ServingTags<T> tags;
+
+  @StateId("slots")
+  private final StateSpec<ValueState<ModelSlots>> slotsSpec = StateSpecs.value(ModelSlotsCoder.of());
+
+  @StateId("models")
+  private final StateSpec<MapState<String, ModelDescriptor>> modelsSpec =
+      StateSpecs.map(StringUtf8Coder.of(), ModelDescriptorCoder.of());
+
+  @StateId("held")
+  private final StateSpec<BagState<RecordBatch<T>>> heldSpec;
+
+  @StateId("heldInfo")
+  private final StateSpec<ValueState<BatchBag.Info>> heldInfoSpec = StateSpecs.value(BatchBag.InfoCoder.of());
+
+  @StateId("buffer")
+  private final StateSpec<BagState<RecordBatch<T>>> bufferSpec;
+
+  @StateId("bufferInfo")
+  private final StateSpec<ValueState<BatchBag.Info>> bufferInfoSpec = StateSpecs.value(BatchBag.InfoCoder.of());
+
+  @TimerId("holdExpired")
+  private final TimerSpec holdExpiredSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+  @TimerId("inputEnded")
+  private final TimerSpec inputEndedSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+  @TimerId("loadPoll")
+  private final TimerSpec loadPollSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+  @TimerId("flush")
+  private final TimerSpec flushSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+  private transient ModelCache cache;
+  private transient ServingMetrics metrics;
+  private transient BatchServer<T> server;
+
+  KeyedServingFn(ServingConfig<T> config, Coder<T> recordCoder, ServingTags<T> tags) {
+    this.config = config;
+    this.tags = tags;
+    this.heldSpec = StateSpecs.bag(RecordBatchCoder.of(recordCoder));
+    this.bufferSpec = StateSpecs.bag(RecordBatchCoder.of(recordCoder));
+  }
+
+  @Setup
+  public void setup() {
+    cache = ModelCache.shared();
+    cache.ensureCapacity(config.maxLoadedModels);
+    cache.register();
+    metrics = new ServingMetrics();
+    server = new BatchServer<>(config);
+  }
+
+  @Teardown
+  public void teardown() {
+    if (cache != null) {
+      cache.unregister();
+    }
+  }
+
+  @ProcessElement
+  public void process(
+      @Element KV<KV<String, Integer>, ServingEvent<T>> element,
+      @StateId("slots") ValueState<ModelSlots> slots,
+      @StateId("models") MapState<String, ModelDescriptor> models,
+      @StateId("held") BagState<RecordBatch<T>> held,
+      @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
+      @StateId("buffer") BagState<RecordBatch<T>> buffer,
+      @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
+      @TimerId("holdExpired") Timer holdExpired,
+      @TimerId("inputEnded") Timer inputEnded,
+      @TimerId("loadPoll") Timer loadPoll,
+      @TimerId("flush") Timer flush,
+      MultiOutputReceiver out) {
+    KeyedServing<T> serving = serving(element.getKey(), slots, models, held, heldInfo, buffer, bufferInfo,
+        holdExpired, inputEnded, loadPoll, flush, out);
+    ServingEvent<T> event = element.getValue();
+    if (event.isModel()) {
+      serving.onModel(event.model());
+    } else {
+      serving.onBatch(event.batch());
+    }
+  }
+
+  @OnTimer("loadPoll")
+  public void onLoadPoll(
+      @Key KV<String, Integer> key,
+      @StateId("slots") ValueState<ModelSlots> slots,
+      @StateId("models") MapState<String, ModelDescriptor> models,
+      @StateId("held") BagState<RecordBatch<T>> held,
+      @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
+      @StateId("buffer") BagState<RecordBatch<T>> buffer,
+      @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
+      @TimerId("holdExpired") Timer holdExpired,
+      @TimerId("inputEnded") Timer inputEnded,
+      @TimerId("loadPoll") Timer loadPoll,
+      @TimerId("flush") Timer flush,
+      MultiOutputReceiver out) {
+    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, holdExpired, inputEnded, loadPoll, flush, out)
+        .onLoadPoll();
+  }
+
+  @OnTimer("flush")
+  public void onFlush(
+      @Key KV<String, Integer> key,
+      @StateId("slots") ValueState<ModelSlots> slots,
+      @StateId("models") MapState<String, ModelDescriptor> models,
+      @StateId("held") BagState<RecordBatch<T>> held,
+      @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
+      @StateId("buffer") BagState<RecordBatch<T>> buffer,
+      @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
+      @TimerId("holdExpired") Timer holdExpired,
+      @TimerId("inputEnded") Timer inputEnded,
+      @TimerId("loadPoll") Timer loadPoll,
+      @TimerId("flush") Timer flush,
+      MultiOutputReceiver out) {
+    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, holdExpired, inputEnded, loadPoll, flush, out)
+        .onFlush();
+  }
+
+  @OnTimer("holdExpired")
+  public void onHoldExpired(
+      @Key KV<String, Integer> key,
+      @StateId("slots") ValueState<ModelSlots> slots,
+      @StateId("models") MapState<String, ModelDescriptor> models,
+      @StateId("held") BagState<RecordBatch<T>> held,
+      @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
+      @StateId("buffer") BagState<RecordBatch<T>> buffer,
+      @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
+      @TimerId("holdExpired") Timer holdExpired,
+      @TimerId("inputEnded") Timer inputEnded,
+      @TimerId("loadPoll") Timer loadPoll,
+      @TimerId("flush") Timer flush,
+      MultiOutputReceiver out) {
+    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, holdExpired, inputEnded, loadPoll, flush, out)
+        .onHoldExpired();
+  }
+
+  @OnTimer("inputEnded")
+  public void onInputEnded(
+      @Key KV<String, Integer> key,
+      @StateId("slots") ValueState<ModelSlots> slots,
+      @StateId("models") MapState<String, ModelDescriptor> models,
+      @StateId("held") BagState<RecordBatch<T>> held,
+      @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
+      @StateId("buffer") BagState<RecordBatch<T>> buffer,
+      @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
+      @TimerId("holdExpired") Timer holdExpired,
+      @TimerId("inputEnded") Timer inputEnded,
+      @TimerId("loadPoll") Timer loadPoll,
+      @TimerId("flush") Timer flush,
+      MultiOutputReceiver out) {
+    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, holdExpired, inputEnded, loadPoll, flush, out)
+        .onInputEnded();
+  }
+
+  /** See {@link ServingOutputs}: records keep their own timestamps. */
+  @Override
+  @SuppressWarnings("deprecation")
+  public Duration getAllowedTimestampSkew() {
+    return Duration.millis(Long.MAX_VALUE);
+  }
+
+  private KeyedServing<T> serving(
+      KV<String, Integer> key,
+      ValueState<ModelSlots> slots,
+      MapState<String, ModelDescriptor> models,
+      BagState<RecordBatch<T>> held,
+      ValueState<BatchBag.Info> heldInfo,
+      BagState<RecordBatch<T>> buffer,
+      ValueState<BatchBag.Info> bufferInfo,
+      Timer holdExpired,
+      Timer inputEnded,
+      Timer loadPoll,
+      Timer flush,
+      MultiOutputReceiver out) {
+    return new KeyedServing<>(config, cache, server, key, new KeyedModelState(slots, models),
+        new BatchBag<>(held, heldInfo), new BatchBag<>(buffer, bufferInfo),
+        new KeyedServing.Timers(holdExpired, inputEnded, loadPoll, flush),
+        new ServingOutputs<>(config, tags, out, metrics));
+  }
+}

@@ -1,0 +1,24 @@
+package dev.modelserving.beam.serving;
+
+import dev.modelserving.beam.record.DeadLetter;
+import dev.modelserving.beam.record.RejectedModel;
+import dev.modelserving.beam.record.ScoredRecord;
+import java.io.Serializable;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/** The outputs of a serving DoFn: scored records (main), dead letters, unserved, rejected models. */
+final class ServingTags<T> implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  // Plain (not anonymous) tags: an anonymous TupleTag would capture its enclosing object into the
+  // DoFn. Coders are set explicitly on the outputs.
+  final TupleTag<ScoredRecord<T>> scored = new TupleTag<>("scored");
+  final TupleTag<DeadLetter> deadLetters = new TupleTag<>("deadLetters");
+  final TupleTag<DeadLetter> unserved = new TupleTag<>("unserved");
+  final TupleTag<RejectedModel> rejected = new TupleTag<>("rejectedModels");
+
+  TupleTagList additional() {
+    return TupleTagList.of(deadLetters).and(unserved).and(rejected);
+  }
+}
