@@ -71,7 +71,8 @@ public final class PmmlScorer implements Scorer {
     }
     if (output == null) {
       throw new InvalidRecordException(
-          "the PMML model gave no prediction for the record" + missingHint(features));
+          "the PMML model gave no prediction for the record (no result for its "
+              + decoder.primary().description() + ")" + missingHint(features));
     }
     return output;
   }
