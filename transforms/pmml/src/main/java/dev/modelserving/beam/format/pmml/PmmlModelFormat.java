@@ -27,8 +27,9 @@ import org.xml.sax.SAXException;
  * Loads PMML documents ({@code format = "pmml"}) with JPMML-Evaluator.
  *
  * <p>The document is parsed and its evaluator built and verified once per model; the resulting
- * {@link PmmlScorer} shares that evaluator between threads. Model inputs read the record field of
- * the same name unless {@code input_mapping.field_by_input} maps them to another one.
+ * {@link PmmlScorer} shares that evaluator between threads and scores a batch in one call. Model
+ * inputs read the record field of the same name unless {@code input_mapping.field_by_input} maps
+ * them to another one.
  *
  * <p>Every declared target field and Output field of the model is reported by its PMML name in
  * {@code ModelOutput.fields}. The primary prediction (value, or label with class probabilities) is
