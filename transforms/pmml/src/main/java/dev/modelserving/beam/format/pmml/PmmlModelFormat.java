@@ -27,8 +27,18 @@ import org.xml.sax.SAXException;
  * Loads PMML documents ({@code format = "pmml"}) with JPMML-Evaluator.
  *
  * <p>The document is parsed and its evaluator built and verified once per model; the resulting
- * {@link PmmlScorer} shares that evaluator between threads. Model inputs read the record field of
- * the same name unless {@code input_mapping.field_by_input} maps them to another one.
+ * {@link PmmlScorer} shares that evaluator between threads and scores a batch in one call. Model
+ * inputs read the record field of the same name unless {@code input_mapping.field_by_input} maps
+ * them to another one.
+ *
+ * <p>Every declared target field and Output field of the model is reported by its PMML name in
+ * {@code ModelOutput.fields}. The primary prediction (value, or label with class probabilities) is
+ * the first field named in {@code output_mapping.outputs} (a name the model does not have fails
+ * the load, listing the names it has), else the one the model declares as final: for a
+ * regression, its last final numeric {@code transformedValue}/{@code decision} Output field (e.g.
+ * the one in which R's {@code pmml} package adds a gbm's intercept to its sum of trees), else its
+ * target field; for a classification, its target's label. A regression never gives a label.
+ * {@link PmmlResultDecoder} has the full rule.
  */
 public final class PmmlModelFormat implements ModelFormat {
 
@@ -52,7 +62,9 @@ public final class PmmlModelFormat implements ModelFormat {
       checkHasResult(evaluator, model);
       List<PmmlInput> inputs =
           bindInputs(evaluator, descriptor.getInputMapping().getFieldByInputMap(), model);
-      return new PmmlScorer(evaluator, inputs, new PmmlResultDecoder(evaluator));
+      PmmlPrimary primary =
+          PmmlPrimary.choose(evaluator, descriptor.getOutputMapping().getOutputsList(), model);
+      return new PmmlScorer(evaluator, inputs, new PmmlResultDecoder(evaluator, primary));
     } catch (RuntimeException e) {
       // JPMML resolves some field references lazily, e.g. a MiningField with no DataField.
       throw new ModelLoadException(model + " is not a consistent PMML model: " + rootMessage(e), e);

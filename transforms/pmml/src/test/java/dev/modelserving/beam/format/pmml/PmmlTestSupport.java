@@ -6,6 +6,7 @@ import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.model.proto.InputMapping;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.model.proto.OutputMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,6 +52,12 @@ final class PmmlTestSupport {
   }
 
   static ModelDescriptor descriptor(byte[] bytes, Map<String, String> fieldByInput) {
+    return descriptor(bytes, fieldByInput, List.of());
+  }
+
+  /** A descriptor whose output_mapping.outputs (--modelOutputs) are {@code outputs}. */
+  static ModelDescriptor descriptor(
+      byte[] bytes, Map<String, String> fieldByInput, List<String> outputs) {
     return ModelDescriptor.newBuilder()
         .setName("test-model")
         .setDataType("wine")
@@ -59,11 +66,26 @@ final class PmmlTestSupport {
         .setUuid("00000000-0000-0000-0000-000000000001")
         .setModelBytes(ByteString.copyFrom(bytes))
         .setInputMapping(InputMapping.newBuilder().putAllFieldByInput(fieldByInput))
+        .setOutputMapping(OutputMapping.newBuilder().addAllOutputs(outputs))
         .build();
   }
 
   static Scorer load(byte[] bytes) throws ModelLoadException {
     return new PmmlModelFormat().load(descriptor(bytes, Map.of()));
+  }
+
+  /** Loads with output_mapping.outputs set to {@code outputs}. */
+  static Scorer load(byte[] bytes, String... outputs) throws ModelLoadException {
+    return new PmmlModelFormat().load(descriptor(bytes, Map.of(), List.of(outputs)));
+  }
+
+  /** A test resource with {@code target} replaced by {@code replacement}, which must occur. */
+  static byte[] edited(String resource, String target, String replacement) {
+    String text = new String(resource(resource), StandardCharsets.UTF_8);
+    if (!text.contains(target)) {
+      throw new IllegalArgumentException(resource + " does not contain " + target);
+    }
+    return text.replace(target, replacement).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
