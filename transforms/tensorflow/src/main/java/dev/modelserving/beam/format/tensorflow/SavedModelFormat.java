@@ -26,11 +26,12 @@ import org.tensorflow.ndarray.Shape;
  *
  * <p>The signature is {@code output_mapping.signature} (default "serving_default"). Inputs are
  * either packed, when {@code input_mapping.tensor_columns} is set (those record fields, in order,
- * as one float [1, n] tensor fed to {@code input_mapping.tensor_input}, by default the signature's
- * only input), or per feature (each signature input reads the record field {@code
+ * as one float [records, n] tensor fed to {@code input_mapping.tensor_input}, by default the
+ * signature's only input), or per feature (each signature input reads the record field {@code
  * input_mapping.field_by_input} names, by default the field with the input's own name, which may
  * contain spaces). Outputs are {@code output_mapping.outputs}, or all of the signature's; see
- * {@link OutputDecoder} for how they become a value, label and probabilities.
+ * {@link OutputDecoder} for how they become a value, label, probabilities and fields (named by
+ * their signature output keys).
  *
  * <pre>{@code
  * ModelDescriptor d = ModelDescriptor.newBuilder()

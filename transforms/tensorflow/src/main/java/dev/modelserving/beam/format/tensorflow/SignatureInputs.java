@@ -13,8 +13,8 @@ import org.tensorflow.Signature.TensorDescription;
 
 /**
  * Binds a SavedModel signature's inputs to record fields, following the descriptor's input
- * mapping: packed (non-empty {@code tensor_columns}: one float [1, n] tensor) or per-feature (each
- * signature input reads the field {@code field_by_input} names, by default its own name).
+ * mapping: packed (non-empty {@code tensor_columns}: one float [records, n] tensor) or per-feature
+ * (each signature input reads the field {@code field_by_input} names, by default its own name).
  */
 final class SignatureInputs {
   private SignatureInputs() {}
@@ -49,7 +49,7 @@ final class SignatureInputs {
       Output<?> target = graphTensor(graph, sig, e.getKey(), d);
       feeds.add(FeatureInput.create(e.getKey(), field, target, d.dataType, d.shape));
     }
-    return new FeatureInputFeed(feeds);
+    return FeatureInputFeed.create(feeds);
   }
 
   private static InputFeed packed(
