@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.tensorflow.Output;
 import org.tensorflow.SavedModelBundle;
@@ -76,8 +75,9 @@ public final class SavedModelFormat implements ModelFormat {
       resources.add(bundle);
       Signature signature = signature(bundle, descriptor.getOutputMapping());
       InputFeed input =
-          SignatureInputs.bind(signature, bundle.graph(), descriptor.getInputMapping());
-      Map<String, TensorDescription> outputs = outputs(signature, descriptor.getOutputMapping());
+          SignatureInputs.bind(bundle, signature, descriptor.getInputMapping());
+      Map<String, TensorDescription> outputs =
+          outputs(bundle, signature, descriptor.getOutputMapping());
       String sig = "signature '" + signature.key() + "'";
       List<Output<?>> fetches = new ArrayList<>();
       List<OutputDecoder.Spec> specs = new ArrayList<>();
@@ -134,9 +134,10 @@ public final class SavedModelFormat implements ModelFormat {
   }
 
   /** The outputs to fetch, in the configured order (or all, by key). */
-  private static Map<String, TensorDescription> outputs(Signature signature, OutputMapping mapping)
+  private static Map<String, TensorDescription> outputs(
+      SavedModelBundle bundle, Signature signature, OutputMapping mapping)
       throws ModelLoadException {
-    Map<String, TensorDescription> all = new TreeMap<>(signature.getOutputs());
+    Map<String, TensorDescription> all = SignatureTensors.outputs(bundle, signature);
     if (all.isEmpty()) {
       throw new ModelLoadException("signature '" + signature.key() + "' has no outputs");
     }

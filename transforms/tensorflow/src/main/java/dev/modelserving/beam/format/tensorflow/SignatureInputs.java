@@ -5,9 +5,9 @@ import dev.modelserving.beam.model.proto.InputMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
+import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.Signature.TensorDescription;
 
@@ -19,9 +19,10 @@ import org.tensorflow.Signature.TensorDescription;
 final class SignatureInputs {
   private SignatureInputs() {}
 
-  static InputFeed bind(Signature signature, Graph graph, InputMapping mapping)
+  static InputFeed bind(SavedModelBundle bundle, Signature signature, InputMapping mapping)
       throws ModelLoadException {
-    Map<String, TensorDescription> inputs = new TreeMap<>(signature.getInputs());
+    Graph graph = bundle.graph();
+    Map<String, TensorDescription> inputs = SignatureTensors.inputs(bundle, signature);
     String sig = "signature '" + signature.key() + "'";
     if (inputs.isEmpty()) {
       throw new ModelLoadException(sig + " has no inputs");
