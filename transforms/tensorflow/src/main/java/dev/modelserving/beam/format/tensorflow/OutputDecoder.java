@@ -52,10 +52,12 @@ final class OutputDecoder {
   }
 
   private final List<Spec> outputs;
+  private final List<Shape> shapes;
   private final List<String> labels;
 
-  private OutputDecoder(List<Spec> outputs, List<String> labels) {
+  private OutputDecoder(List<Spec> outputs, List<Shape> shapes, List<String> labels) {
     this.outputs = List.copyOf(outputs);
+    this.shapes = List.copyOf(shapes);
     this.labels = List.copyOf(labels);
   }
 
@@ -82,7 +84,25 @@ final class OutputDecoder {
                 + labels.size() + ": " + labels);
       }
     }
-    return new OutputDecoder(outputs, labels);
+    return new OutputDecoder(outputs, shapes, labels);
+  }
+
+  /**
+   * Why the declared output shapes rule out one row per record when the inputs' batch dimension is
+   * {@code batchSize} ({@link InputFeed#ANY_BATCH}, or fixed): the first output declared a scalar,
+   * or with a fixed leading dimension other than {@code batchSize}; null if every output may follow
+   * the batch (its shape, or its leading dimension, is unknown or matches).
+   */
+  String declaredRowMismatch(int batchSize) {
+    for (int i = 0; i < outputs.size(); i++) {
+      Shape shape = shapes.get(i);
+      int rank = TensorDescriptions.rank(shape);
+      if (rank == 0 || (rank > 0 && shape.get(0) > 0 && shape.get(0) != batchSize)) {
+        return "output '" + outputs.get(i).name + "' is declared with shape "
+            + TensorDescriptions.shape(shape);
+      }
+    }
+    return null;
   }
 
   /**

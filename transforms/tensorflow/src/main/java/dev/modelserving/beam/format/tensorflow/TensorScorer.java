@@ -24,9 +24,12 @@ import org.tensorflow.Tensor;
  * concurrently.
  *
  * <p>{@link #scoreBatch} makes one run for the whole batch, one row per record. A record whose
- * values cannot be fed fails alone and is left out of the tensors. When the run fails, or its
- * outputs do not have one row per record (a model that does not batch), the batch is scored record
- * by record instead; a model found not to batch is scored one record per run from then on.
+ * values cannot be fed fails alone and is left out of the tensors. A model whose outputs are
+ * declared without the batch dimension (a scalar, or a fixed leading dimension) is scored record by
+ * record. When a run fails, or its outputs do not have one row per record (a model that does not
+ * batch though its declared shapes allowed it), the batch is scored record by record instead; a
+ * model found not to batch is scored one record per run from then on. An output of undeclared
+ * shape whose size happens to equal the number of rows cannot be told from one that batches.
  */
 final class TensorScorer implements Scorer {
   private static final Logger LOG = LoggerFactory.getLogger(TensorScorer.class);
@@ -58,7 +61,19 @@ final class TensorScorer implements Scorer {
     this.decoder = decoder;
     this.resources = List.copyOf(resources);
     this.temporaryDirectory = temporaryDirectory;
-    this.batches = input.batchSize() != 1;
+    this.batches = input.batchSize() != 1 && followsBatch(input, decoder);
+  }
+
+  /** False if the outputs are declared without the inputs' batch dimension. */
+  private static boolean followsBatch(InputFeed input, OutputDecoder decoder) {
+    String mismatch = decoder.declaredRowMismatch(input.batchSize());
+    if (mismatch != null) {
+      LOG.info(
+          "TensorFlow model reading {} is scored one record per run: {}",
+          input.requiredFields(),
+          mismatch);
+    }
+    return mismatch == null;
   }
 
   @Override
@@ -107,7 +122,8 @@ final class TensorScorer implements Scorer {
 
   /**
    * The model's fixed batch size when its inputs declare one; 1 when it takes one record per run
-   * (a scalar input, a batch dimension fixed at 1, or found not to batch); else no limit.
+   * (a scalar input, a batch dimension fixed at 1, outputs declared or found not to batch); else
+   * no limit.
    */
   @Override
   public int maxBatchSize() {

@@ -52,11 +52,29 @@ class BatchFallbackTest {
   }
 
   @Test
-  void anOutputWithoutTheBatchDimensionFallsBackAndIsRemembered() throws Exception {
+  void anOutputDeclaredWithoutTheBatchDimensionIsScoredRecordByRecord() throws Exception {
     TinyModels.unbatchedOutput(dir.resolve("unbatched"));
     try (Scorer s =
         TfTestSupport.loadSavedModel(
-            dir.resolve("unbatched"), InputMapping.newBuilder(), OutputMapping.newBuilder())) {
+            dir.resolve("unbatched"),
+            InputMapping.newBuilder(),
+            OutputMapping.newBuilder().addOutputs("total"))) {
+      assertThat(s.maxBatchSize(), is(1));
+      BatchScores scores = s.scoreBatch(xs(1, 2, 3));
+      for (int i = 0; i < 3; i++) {
+        assertThat("record " + i, scores.output(i).getValue(), closeTo(3 * (i + 1), 1e-5));
+      }
+    }
+  }
+
+  @Test
+  void anOutputFoundWithoutTheBatchDimensionFallsBackAndIsRemembered() throws Exception {
+    TinyModels.unbatchedOutput(dir.resolve("unbatched"));
+    try (Scorer s =
+        TfTestSupport.loadSavedModel(
+            dir.resolve("unbatched"),
+            InputMapping.newBuilder(),
+            OutputMapping.newBuilder().addOutputs("total_of_unknown_shape"))) {
       assertThat("not known yet", s.maxBatchSize(), is(Integer.MAX_VALUE));
       List<Features> batch = xs(1, 2, 3, 4, 5);
       batch.set(1, Features.builder().build());

@@ -160,8 +160,9 @@ final class TinyModels {
   }
 
   /**
-   * A model whose output drops the batch dimension: signature "serving_default", input "x" float
-   * [-1], output "total" float scalar = the sum of 3 x over the rows fed. Right for one record.
+   * A model whose outputs drop the batch dimension: signature "serving_default", input "x" float
+   * [-1], outputs "total" float scalar = the sum of 3 x over the rows fed (right for one record),
+   * and "total_of_unknown_shape", the same declared with an unknown shape.
    */
   static void unbatchedOutput(Path dir) throws IOException {
     try (Graph g = new Graph()) {
@@ -171,10 +172,17 @@ final class TinyModels {
       Operand<TFloat32> total =
           tf.withName("total")
               .reduceSum(tf.math.mul(x, tf.variable(tf.constant(3f))), tf.constant(0));
+      Operand<TFloat32> hidden =
+          tf.withName("total_of_unknown_shape").placeholderWithDefault(total, Shape.unknown());
       export(
           g,
           dir,
-          Signature.builder().key("serving_default").input("x", x).output("total", total).build());
+          Signature.builder()
+              .key("serving_default")
+              .input("x", x)
+              .output("total", total)
+              .output("total_of_unknown_shape", hidden)
+              .build());
     }
   }
 
