@@ -3,6 +3,8 @@ package dev.modelserving.beam.format.tensorflow;
 import dev.modelserving.beam.model.InvalidRecordException;
 import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.ModelOutput;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,7 @@ final class OutputDecoder {
 
   private OutputDecoder(List<Spec> outputs, List<Shape> shapes, List<String> labels) {
     this.outputs = List.copyOf(outputs);
-    this.shapes = List.copyOf(shapes);
+    this.shapes = Collections.unmodifiableList(new ArrayList<>(shapes)); // may hold nulls
     this.labels = List.copyOf(labels);
   }
 
