@@ -6,19 +6,13 @@ import dev.modelserving.beam.model.ModelLoadException;
 import java.util.EnumSet;
 import java.util.Set;
 import org.tensorflow.Output;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
-import org.tensorflow.types.TString;
 
 /**
- * One model input fed from one record field, as a one-value tensor whose rank follows the
- * declared shape: a scalar, {@code [1]} or {@code [1, 1]}.
+ * One model input fed from one record field: one value per record, along the input's leading
+ * (batch) dimension. Its tensor follows the declared rank: {@code [records]} for a rank-1 input or
+ * an unknown shape, {@code [records, 1]} for rank 2, and a scalar (one record per run) for rank 0.
  */
 final class FeatureInput {
   private static final Set<DataType> SUPPORTED =
@@ -30,14 +24,15 @@ final class FeatureInput {
   final String field;
   private final Output<?> target;
   private final DataType dtype;
-  private final Shape feedShape;
+  private final Shape declared;
 
-  private FeatureInput(String input, String field, Output<?> target, DataType dtype, Shape shape) {
+  private FeatureInput(
+      String input, String field, Output<?> target, DataType dtype, Shape declared) {
     this.input = input;
     this.field = field;
     this.target = target;
     this.dtype = dtype;
-    this.feedShape = shape;
+    this.declared = declared;
   }
 
   /**
@@ -54,55 +49,67 @@ final class FeatureInput {
           "input '" + input + "' has type " + TensorDescriptions.type(dtype)
               + "; record fields can feed float, double, int32, int64 and string inputs only");
     }
-    return new FeatureInput(input, field, target, dtype, feedShape(input, declared));
-  }
-
-  private static Shape feedShape(String input, Shape declared) throws ModelLoadException {
     int rank = TensorDescriptions.rank(declared);
-    if (rank < 0) {
-      return Shape.of(1);
+    if (rank > 2) {
+      throw new ModelLoadException(
+          "input '" + input + "' has shape " + TensorDescriptions.shape(declared)
+              + "; a record field feeds one value per record, to a scalar, [n] or [n, 1] input");
     }
-    if (rank > 2 || (rank >= 1 && declared.get(rank - 1) > 1)) {
+    if (rank == 2 && declared.get(1) > 1) {
       throw new ModelLoadException(
           "input '" + input + "' has shape " + TensorDescriptions.shape(declared)
               + ", more than one value per record; feed it from several record fields with"
               + " input_mapping.tensor_columns (and tensor_input '" + input + "')");
     }
-    if (rank == 2 && declared.get(0) > 1) {
-      throw new ModelLoadException(
-          "input '" + input + "' has a fixed batch size: shape "
-              + TensorDescriptions.shape(declared) + "; records are scored one at a time");
-    }
-    return rank == 0 ? Shape.scalar() : rank == 1 ? Shape.of(1) : Shape.of(1, 1);
+    return new FeatureInput(input, field, target, dtype, declared);
   }
 
-  /** A new one-value tensor holding the record's value for this input; the caller closes it. */
-  Tensor tensor(Features features) throws InvalidRecordException {
-    switch (dtype) {
-      case DT_FLOAT:
-        float f = (float) features.getNumber(field);
-        return TFloat32.tensorOf(feedShape, DataBuffers.of(new float[] {f}, true, false));
-      case DT_DOUBLE:
-        return TFloat64.tensorOf(
-            feedShape, DataBuffers.of(new double[] {features.getNumber(field)}, true, false));
-      case DT_INT32:
-        return TInt32.tensorOf(
-            feedShape, DataBuffers.of(new int[] {Math.toIntExact(integer(features))}, true, false));
-      case DT_INT64:
-        return TInt64.tensorOf(
-            feedShape, DataBuffers.of(new long[] {integer(features)}, true, false));
-      case DT_STRING:
-        return TString.tensorOf(feedShape, DataBuffers.ofObjects(text(features)));
+  /** The records one run takes, as {@link InputFeed#batchSize()}. */
+  int batchSize() {
+    return InputFeed.batchSizeOf(declared);
+  }
+
+  /** "input 'x' (shape [32, 1])", for errors. */
+  String describe() {
+    return "input '" + input + "' (shape " + TensorDescriptions.shape(declared) + ")";
+  }
+
+  /** The shape of the tensor fed for {@code rows} records. */
+  Shape shape(int rows) {
+    switch (TensorDescriptions.rank(declared)) {
+      case 0:
+        if (rows != 1) {
+          throw new IllegalStateException(describe() + " takes one record per run, not " + rows);
+        }
+        return Shape.scalar();
+      case 2:
+        return Shape.of(rows, 1);
       default:
-        throw new IllegalStateException("unsupported type " + dtype + " passed the load check");
+        return Shape.of(rows);
     }
+  }
+
+  /** An empty column of this input's type with room for {@code rows} values. */
+  FeatureColumn column(int rows) {
+    return FeatureColumn.of(this, dtype, rows);
   }
 
   Output<?> target() {
     return target;
   }
 
-  private long integer(Features features) throws InvalidRecordException {
+  /** The record's value as a float. */
+  float floatValue(Features features) throws InvalidRecordException {
+    return (float) features.getNumber(field);
+  }
+
+  /** The record's value as a double. */
+  double doubleValue(Features features) throws InvalidRecordException {
+    return features.getNumber(field);
+  }
+
+  /** The record's value as a whole number within the range of the input's type. */
+  long integerValue(Features features) throws InvalidRecordException {
     double v = features.getNumber(field);
     double limit = dtype == DataType.DT_INT32 ? Integer.MAX_VALUE : 9e15;
     if (v != Math.rint(v) || Math.abs(v) > limit) {
@@ -112,7 +119,8 @@ final class FeatureInput {
     return (long) v;
   }
 
-  private String text(Features features) throws InvalidRecordException {
+  /** The record's value as text; a number is given as its decimal form. */
+  String textValue(Features features) throws InvalidRecordException {
     Object v = features.get(field);
     if (v == null) {
       throw new InvalidRecordException("missing feature '" + field + "'");

@@ -24,11 +24,11 @@ import org.tensorflow.proto.NodeDef;
 /**
  * Format {@code "tensorflow-frozen-graph"}: {@code model_bytes} are a serialized GraphDef with its
  * weights as constants (a {@code .pb} file). A GraphDef has no signatures, so the descriptor must
- * name the tensors: {@code input_mapping.tensor_input} (the input operation, fed one float [1, n]
- * tensor made of the record fields {@code input_mapping.tensor_columns}, in order) and {@code
- * output_mapping.outputs} (the operations to fetch). Names may carry an output index, {@code
+ * name the tensors: {@code input_mapping.tensor_input} (the input operation, fed one float
+ * [records, n] tensor made of the record fields {@code input_mapping.tensor_columns}, in order) and
+ * {@code output_mapping.outputs} (the operations to fetch). Names may carry an output index, {@code
  * "op:1"}; without one, output 0 is meant. Outputs are decoded as described in {@link
- * OutputDecoder}.
+ * OutputDecoder}; each output with one value per record is also a field named as configured.
  */
 public final class FrozenGraphFormat implements ModelFormat {
   public static final String ID = "tensorflow-frozen-graph";

@@ -13,18 +13,20 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Feeds several record fields as one float tensor of shape {@code [1, n]}, in the order of {@code
- * input_mapping.tensor_columns}.
+ * Feeds several record fields as one float matrix of shape {@code [records, k]}: one row per
+ * record, its columns in the order of {@code input_mapping.tensor_columns}.
  */
 final class PackedInputFeed implements InputFeed {
   private final Output<?> target;
   private final List<String> columns;
-  private final Shape shape;
+  private final String[] columnArray;
+  private final int batchSize;
 
-  private PackedInputFeed(Output<?> target, List<String> columns) {
+  private PackedInputFeed(Output<?> target, List<String> columns, int batchSize) {
     this.target = target;
     this.columns = List.copyOf(columns);
-    this.shape = Shape.of(1, columns.size());
+    this.columnArray = columns.toArray(new String[0]);
+    this.batchSize = batchSize;
   }
 
   /**
@@ -45,7 +47,7 @@ final class PackedInputFeed implements InputFeed {
     if (rank >= 0 && rank != 2) {
       throw new ModelLoadException(
           description + " has shape " + TensorDescriptions.shape(declared)
-              + ", but input_mapping.tensor_columns feeds a [1, " + columns.size()
+              + ", but input_mapping.tensor_columns feeds a [records, " + columns.size()
               + "] matrix; packed inputs must have rank 2");
     }
     long width = TensorDescriptions.lastDimension(declared);
@@ -55,7 +57,7 @@ final class PackedInputFeed implements InputFeed {
               + ") but input_mapping.tensor_columns lists " + columns.size() + ": " + columns
               + "; list exactly " + width + " record fields in the model's column order");
     }
-    return new PackedInputFeed(target, columns);
+    return new PackedInputFeed(target, columns, InputFeed.batchSizeOf(declared));
   }
 
   @Override
@@ -64,14 +66,50 @@ final class PackedInputFeed implements InputFeed {
   }
 
   @Override
-  public void feed(Session.Runner runner, Features features, List<Tensor> created)
-      throws InvalidRecordException {
-    float[] values = new float[columns.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) features.getNumber(columns.get(i));
+  public int batchSize() {
+    return batchSize;
+  }
+
+  @Override
+  public InputFeed.Batch newBatch(int rows) {
+    return new PackedBatch(rows);
+  }
+
+  /** The records' values, row after row, in one float array. */
+  private final class PackedBatch implements InputFeed.Batch {
+    private final float[] values;
+    private int size;
+
+    PackedBatch(int rows) {
+      this.values = new float[rows * columnArray.length];
     }
-    TFloat32 tensor = TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
-    created.add(tensor);
-    runner.feed(target, tensor);
+
+    @Override
+    public void add(Features features) throws InvalidRecordException {
+      int k = columnArray.length;
+      int at = size * k;
+      for (int c = 0; c < k; c++) {
+        values[at + c] = (float) features.getNumber(columnArray[c]);
+      }
+      size++;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public void feed(Session.Runner runner, int rows, List<Tensor> created) {
+      int k = columnArray.length;
+      for (int r = size; r < rows; r++) {
+        System.arraycopy(values, (size - 1) * k, values, r * k, k);
+      }
+      TFloat32 tensor =
+          TFloat32.tensorOf(
+              Shape.of(rows, k), DataBuffers.of(values, true, false).narrow((long) rows * k));
+      created.add(tensor);
+      runner.feed(target, tensor);
+    }
   }
 }

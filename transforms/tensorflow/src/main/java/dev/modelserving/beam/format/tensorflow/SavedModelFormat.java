@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.tensorflow.Output;
 import org.tensorflow.SavedModelBundle;
@@ -26,11 +25,12 @@ import org.tensorflow.ndarray.Shape;
  *
  * <p>The signature is {@code output_mapping.signature} (default "serving_default"). Inputs are
  * either packed, when {@code input_mapping.tensor_columns} is set (those record fields, in order,
- * as one float [1, n] tensor fed to {@code input_mapping.tensor_input}, by default the signature's
- * only input), or per feature (each signature input reads the record field {@code
+ * as one float [records, n] tensor fed to {@code input_mapping.tensor_input}, by default the
+ * signature's only input), or per feature (each signature input reads the record field {@code
  * input_mapping.field_by_input} names, by default the field with the input's own name, which may
  * contain spaces). Outputs are {@code output_mapping.outputs}, or all of the signature's; see
- * {@link OutputDecoder} for how they become a value, label and probabilities.
+ * {@link OutputDecoder} for how they become a value, label, probabilities and fields (named by
+ * their signature output keys).
  *
  * <pre>{@code
  * ModelDescriptor d = ModelDescriptor.newBuilder()
@@ -75,8 +75,9 @@ public final class SavedModelFormat implements ModelFormat {
       resources.add(bundle);
       Signature signature = signature(bundle, descriptor.getOutputMapping());
       InputFeed input =
-          SignatureInputs.bind(signature, bundle.graph(), descriptor.getInputMapping());
-      Map<String, TensorDescription> outputs = outputs(signature, descriptor.getOutputMapping());
+          SignatureInputs.bind(bundle, signature, descriptor.getInputMapping());
+      Map<String, TensorDescription> outputs =
+          outputs(bundle, signature, descriptor.getOutputMapping());
       String sig = "signature '" + signature.key() + "'";
       List<Output<?>> fetches = new ArrayList<>();
       List<OutputDecoder.Spec> specs = new ArrayList<>();
@@ -133,9 +134,10 @@ public final class SavedModelFormat implements ModelFormat {
   }
 
   /** The outputs to fetch, in the configured order (or all, by key). */
-  private static Map<String, TensorDescription> outputs(Signature signature, OutputMapping mapping)
+  private static Map<String, TensorDescription> outputs(
+      SavedModelBundle bundle, Signature signature, OutputMapping mapping)
       throws ModelLoadException {
-    Map<String, TensorDescription> all = new TreeMap<>(signature.getOutputs());
+    Map<String, TensorDescription> all = SignatureTensors.outputs(bundle, signature);
     if (all.isEmpty()) {
       throw new ModelLoadException("signature '" + signature.key() + "' has no outputs");
     }

@@ -5,23 +5,24 @@ import dev.modelserving.beam.model.proto.InputMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
+import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.Signature.TensorDescription;
 
 /**
  * Binds a SavedModel signature's inputs to record fields, following the descriptor's input
- * mapping: packed (non-empty {@code tensor_columns}: one float [1, n] tensor) or per-feature (each
- * signature input reads the field {@code field_by_input} names, by default its own name).
+ * mapping: packed (non-empty {@code tensor_columns}: one float [records, n] tensor) or per-feature
+ * (each signature input reads the field {@code field_by_input} names, by default its own name).
  */
 final class SignatureInputs {
   private SignatureInputs() {}
 
-  static InputFeed bind(Signature signature, Graph graph, InputMapping mapping)
+  static InputFeed bind(SavedModelBundle bundle, Signature signature, InputMapping mapping)
       throws ModelLoadException {
-    Map<String, TensorDescription> inputs = new TreeMap<>(signature.getInputs());
+    Graph graph = bundle.graph();
+    Map<String, TensorDescription> inputs = SignatureTensors.inputs(bundle, signature);
     String sig = "signature '" + signature.key() + "'";
     if (inputs.isEmpty()) {
       throw new ModelLoadException(sig + " has no inputs");
@@ -49,7 +50,7 @@ final class SignatureInputs {
       Output<?> target = graphTensor(graph, sig, e.getKey(), d);
       feeds.add(FeatureInput.create(e.getKey(), field, target, d.dataType, d.shape));
     }
-    return new FeatureInputFeed(feeds);
+    return FeatureInputFeed.create(feeds);
   }
 
   private static InputFeed packed(

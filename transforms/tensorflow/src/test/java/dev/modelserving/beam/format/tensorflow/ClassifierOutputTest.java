@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.modelserving.beam.model.BatchScores;
 import dev.modelserving.beam.model.Features;
 import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.ModelOutput;
@@ -15,6 +16,7 @@ import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.model.proto.InputMapping;
 import dev.modelserving.beam.model.proto.OutputMapping;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +111,37 @@ class ClassifierOutputTest {
       assertThat(out.getLabel(), is("low"));
       Map<String, Double> p = out.getProbabilities();
       assertThat(p.values().stream().mapToDouble(Double::doubleValue).sum(), closeTo(1, 1e-6));
+    }
+  }
+
+  @Test
+  void aBatchGivesEachRecordItsLabelProbabilitiesAndFields() throws Exception {
+    try (Scorer s = load(OutputMapping.newBuilder().addAllLabels(List.of(TinyModels.CLASSES)))) {
+      List<Features> batch = new ArrayList<>();
+      for (int rep = 0; rep < 3; rep++) {
+        for (float[] x : INPUTS) {
+          batch.add(row(x));
+        }
+      }
+      batch.add(4, Features.builder().put("x0", 1).build());
+      BatchScores scores = s.scoreBatch(batch);
+      BatchChecks.assertSameResults(BatchChecks.scoreOneByOne(s, batch), scores, 1e-6);
+      assertThat(scores.failure(4), is("missing feature 'x1'"));
+      for (int i = 0; i < batch.size(); i++) {
+        if (i == 4) {
+          continue;
+        }
+        int input = (i < 4 ? i : i - 1) % INPUTS.length;
+        ModelOutput out = scores.output(i);
+        assertThat("record " + i, out.getLabel(), is(WINNERS[input]));
+        assertThat(out.getProbabilities().keySet(), contains("low", "mid", "high"));
+        double[] expected = TinyModels.expectedProbabilities(INPUTS[input][0], INPUTS[input][1]);
+        assertThat(out.getProbabilities().get("high"), closeTo(expected[2], 1e-6));
+        // Outputs with one value per record, by signature key; the probabilities are not one.
+        assertThat(out.getFields().keySet(), contains("class_id", "class_name"));
+        assertThat(out.getFields().get("class_id"), is((double) input));
+        assertThat(out.getFields().get("class_name"), is(WINNERS[input]));
+      }
     }
   }
 

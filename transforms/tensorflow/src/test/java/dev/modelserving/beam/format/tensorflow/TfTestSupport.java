@@ -3,6 +3,8 @@ package dev.modelserving.beam.format.tensorflow;
 import com.google.protobuf.ByteString;
 import dev.modelserving.beam.model.Features;
 import dev.modelserving.beam.model.ModelArchives;
+import dev.modelserving.beam.model.ModelLoadException;
+import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.model.proto.InputMapping;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.model.proto.OutputMapping;
@@ -130,6 +132,13 @@ final class TfTestSupport {
         .setInputMapping(input)
         .setOutputMapping(output)
         .build();
+  }
+
+  /** Loads a SavedModel directory with the given mappings. */
+  static Scorer loadSavedModel(Path dir, InputMapping.Builder input, OutputMapping.Builder output)
+      throws ModelLoadException {
+    return new SavedModelFormat()
+        .load(descriptor(SavedModelFormat.ID, zip(dir), input, output));
   }
 
   /** The packed demo SavedModel with its eleven features as tensor_columns. */
