@@ -15,6 +15,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
@@ -77,6 +78,12 @@ public final class KafkaServing {
 
     PCollection<String> lines = p.apply("ReadRecords", readRecords.withoutMetadata())
         .apply("RecordValues", Values.create());
+    if (o.getMaxRecords() > 0) {
+      // A bounded read of a Kafka topic reads every record in one long-running step; without this
+      // break, the serving steps fused behind it would not end a bundle (and so not send a batch)
+      // until the whole read is done.
+      lines = lines.apply("EndBundlesOfTheBoundedRead", Reshuffle.viaRandomKey());
+    }
     // The latest model of every data type now, then every model published from here on.
     List<KV<String, byte[]>> latest =
         ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o),

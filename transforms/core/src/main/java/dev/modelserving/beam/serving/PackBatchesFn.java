@@ -20,9 +20,10 @@ import org.joda.time.Instant;
  * so no record outlives its bundle here. Each batch goes to the next shard of its data type.
  * Records without a (served) data type are dead letters.
  *
- * <p>On runners with long bundles (Flink's default is up to one second) a record at a trickle
- * waits for its bundle to end: keep the runner's bundle time below the maximum batch wait (on
- * Flink, {@code --maxBundleTimeMills}).
+ * <p>A record at a trickle waits for its bundle to end, so bundles must end often: keep the
+ * runner's bundle time below the maximum batch wait (on Flink, {@code --maxBundleTimeMills}; its
+ * default is a second), and do not fuse this step behind a step that runs long for one element
+ * (such as a bounded read of an unbounded source): put a {@code Reshuffle} between them.
  */
 final class PackBatchesFn<T> extends DoFn<T, KV<KV<String, Integer>, RecordBatch<T>>> {
   private final ServingConfig<T> config;
