@@ -52,7 +52,7 @@ public final class FileServing {
     PCollection<RejectedModel> noRejections = p.apply("NoUnparseableModels",
         Create.empty(RejectedModelCoder.of()));
 
-    ServingPipeline.Outputs out = ServingPipeline.serve(lines, models, noRejections, schema, o);
+    ServingPipeline.Outputs out = ServingPipeline.serve(lines, models, noRejections, schema, o, true);
     out.scoredJson.apply("ScoredJson", Values.create())
         .apply("WriteScored", TextIO.write().to(o.getOutputFile()).withoutSharding());
     out.failuresJson.apply("WriteDeadLetters", TextIO.write().to(o.getDeadLetterFile()).withoutSharding());

@@ -98,7 +98,7 @@ public final class KafkaServing {
     PCollectionTuple models = modelMessages.apply("ParseModels", ParseModels.create());
 
     ServingPipeline.Outputs out = ServingPipeline.serve(
-        lines, models.get(ParseModels.MODELS), models.get(ParseModels.REJECTED), schema, o);
+        lines, models.get(ParseModels.MODELS), models.get(ParseModels.REJECTED), schema, o, false);
 
     out.scoredJson.apply("WriteScored", KafkaIO.<String, String>write()
         .withBootstrapServers(o.getBootstrapServers())

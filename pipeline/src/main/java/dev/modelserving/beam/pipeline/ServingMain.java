@@ -32,21 +32,44 @@ public final class ServingMain {
   public static ServingOptions parse(String[] args) {
     PipelineOptionsFactory.register(ServingOptions.class);
     ServingOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ServingOptions.class);
-    detachFromRun(options, args);
+    applyRunnerDefaults(options, args);
     return options;
   }
 
   /**
-   * Makes {@code Pipeline.run()} return at once on the DirectRunner and the FlinkRunner, so that
-   * {@code --durationSeconds}, Ctrl-C and tests can stop an unbounded pipeline through its result.
+   * Runner settings the serving pipeline needs, where the command line does not set them:
+   *
+   * <ul>
+   *   <li>{@code Pipeline.run()} returns at once on the DirectRunner and the FlinkRunner, so that
+   *       {@code --durationSeconds}, Ctrl-C and tests can stop an unbounded pipeline through its
+   *       result;
+   *   <li>on Flink, bundles end within the maximum batch wait ({@code --maxBundleTimeMills}: Flink
+   *       checks it every half bundle time, so two thirds of the wait), and idle sources look for new
+   *       records as often ({@code --autoWatermarkInterval}; Flink's default lets an idle Kafka
+   *       source sleep 50 ms).
+   * </ul>
    */
-  public static void detachFromRun(PipelineOptions options, String[] args) {
+  public static void applyRunnerDefaults(PipelineOptions options, String[] args) {
     String runner = options.getRunner().getSimpleName();
     if (runner.equals("DirectRunner")) {
       options.as(DirectOptions.class).setBlockOnRun(false);
-    } else if (runner.equals("FlinkRunner") && Arrays.stream(args).noneMatch(a -> a.startsWith("--attachedMode"))) {
-      options.as(FlinkPipelineOptions.class).setAttachedMode(false);
+    } else if (runner.equals("FlinkRunner")) {
+      FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+      if (!given(args, "attachedMode")) {
+        flink.setAttachedMode(false);
+      }
+      long maxWait = options.as(ServingOptions.class).getMaxBatchWaitMillis();
+      if (!given(args, "maxBundleTimeMills")) {
+        flink.setMaxBundleTimeMills(Math.max(1, maxWait * 2 / 3));
+      }
+      if (!given(args, "autoWatermarkInterval")) {
+        flink.setAutoWatermarkInterval(Math.max(1, maxWait));
+      }
     }
+  }
+
+  private static boolean given(String[] args, String option) {
+    return Arrays.stream(args).anyMatch(a -> a.startsWith("--" + option + "=") || a.equals("--" + option));
   }
 
   /** Builds and runs the pipeline, waiting for it to end, for --durationSeconds, or for Ctrl-C. */

@@ -128,8 +128,44 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions {
   void setRecordFields(String value);
 
   // ---- Serving
-  @Description("Keys per data type, so one data type can use several cores; models go to every shard")
+  @Description("Where models live: 'keyed' (Beam keyed state; batches shuffled to the key that holds the model), 'broadcast' (a side input; records scored where they are read, no shuffle), or 'auto': keyed on Kafka, broadcast for files")
+  @Default.String("auto")
+  String getServingMode();
+
+  void setServingMode(String value);
+
+  @Description("When a new model takes over: 'when-ready' (the current model serves while the new one loads; no pause) or 'in-order' (records after the model wait until it has loaded)")
+  @Default.String("when-ready")
+  String getSwapPolicy();
+
+  void setSwapPolicy(String value);
+
+  @Description("Smallest batch per model call; in keyed mode a smaller batch waits (at most --maxBatchWaitMillis) for more records")
   @Default.Integer(1)
+  int getMinBatchSize();
+
+  void setMinBatchSize(int value);
+
+  @Description("Largest batch per model call")
+  @Default.Integer(500)
+  int getMaxBatchSize();
+
+  void setMaxBatchSize(int value);
+
+  @Description("Longest a record waits for its batch to fill, in milliseconds, at any input rate (on Flink the bundle time is kept below it unless --maxBundleTimeMills is given)")
+  @Default.Long(10)
+  long getMaxBatchWaitMillis();
+
+  void setMaxBatchWaitMillis(long value);
+
+  @Description("Most models loaded at once per JVM; past it the least recently used is closed and loaded again when needed")
+  @Default.Integer(200)
+  int getMaxLoadedModels();
+
+  void setMaxLoadedModels(int value);
+
+  @Description("Keyed mode: keys per data type, so one data type can use several cores; models go to every shard. 0 (the default): the runner's parallelism")
+  @Default.Integer(0)
   int getShards();
 
   void setShards(int value);
@@ -190,7 +226,7 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions {
 
   void setTensorInput(String value);
 
-  @Description("File mode: model outputs to use (signature output keys, or graph operations), comma-separated")
+  @Description("File mode: model outputs to use, comma-separated: TensorFlow signature output keys or graph operations; PMML target or output fields (the first is the primary prediction)")
   String getModelOutputs();
 
   void setModelOutputs(String value);

@@ -10,6 +10,8 @@ import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.serving.NoModelPolicy;
 import dev.modelserving.beam.serving.ServeModels;
+import dev.modelserving.beam.serving.ServingMode;
+import dev.modelserving.beam.serving.SwapPolicy;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,10 +58,11 @@ public final class ServingPipeline {
       PCollection<ModelDescriptor> models,
       PCollection<RejectedModel> unparseableModels,
       RecordSchema schema,
-      ServingOptions options) {
+      ServingOptions options,
+      boolean fileMode) {
     PCollectionTuple parsed = lines.apply("ParseRecords", ParseRecords.with(schema));
     ServeModels.Result<DataRecord> served = parsed.get(ParseRecords.RECORDS)
-        .apply("ServeModels", serveModels(schema, options).withModels(models));
+        .apply("ServeModels", serveModels(schema, options, fileMode).withModels(models));
 
     PCollection<KV<String, String>> scoredJson = served.getScored()
         .apply("ScoredToJson", MapElements
@@ -81,14 +84,21 @@ public final class ServingPipeline {
     return new Outputs(served.getScored(), scoredJson, failures);
   }
 
-  /** {@link ServeModels} configured from the options. */
-  static ServeModels<DataRecord> serveModels(RecordSchema schema, ServingOptions o) {
+  /** {@link ServeModels} configured from the options; {@code fileMode} picks the automatic serving mode. */
+  static ServeModels<DataRecord> serveModels(RecordSchema schema, ServingOptions o, boolean fileMode) {
     ServeModels<DataRecord> serve = ServeModels.<DataRecord>create()
         .withDataTypeFn(DataRecord::getDataType)
         .withFeatureExtractor(DataRecord::toFeatures)
         .withPayloadFormatter(DataRecord::getPayload)
-        .withShards(o.getShards())
-        .withNoModelPolicy(noModelPolicy(o));
+        .withNoModelPolicy(noModelPolicy(o))
+        .withMode(servingMode(o, fileMode))
+        .withSwapPolicy(swapPolicy(o))
+        .withBatchSize(o.getMinBatchSize(), o.getMaxBatchSize())
+        .withMaxBatchWait(Duration.millis(o.getMaxBatchWaitMillis()))
+        .withMaxLoadedModels(o.getMaxLoadedModels());
+    if (o.getShards() > 0) {
+      serve = serve.withShards(o.getShards());
+    }
     if (!schema.getColumns().isEmpty()) {
       serve = serve.withRecordFields(schema.getColumns());
     }
@@ -97,6 +107,32 @@ public final class ServingPipeline {
       serve = serve.withDataTypes(dataTypes);
     }
     return serve;
+  }
+
+  static ServingMode servingMode(ServingOptions o, boolean fileMode) {
+    switch (o.getServingMode().trim().toLowerCase()) {
+      case "auto":
+        return fileMode ? ServingMode.BROADCAST : ServingMode.KEYED;
+      case "keyed":
+        return ServingMode.KEYED;
+      case "broadcast":
+        return ServingMode.BROADCAST;
+      default:
+        throw new IllegalArgumentException(
+            "--servingMode must be 'keyed', 'broadcast' or 'auto', was '" + o.getServingMode() + "'");
+    }
+  }
+
+  static SwapPolicy swapPolicy(ServingOptions o) {
+    switch (o.getSwapPolicy().trim().toLowerCase()) {
+      case "when-ready":
+        return SwapPolicy.WHEN_READY;
+      case "in-order":
+        return SwapPolicy.IN_ORDER;
+      default:
+        throw new IllegalArgumentException(
+            "--swapPolicy must be 'when-ready' or 'in-order', was '" + o.getSwapPolicy() + "'");
+    }
   }
 
   static NoModelPolicy noModelPolicy(ServingOptions o) {

@@ -58,7 +58,7 @@ public final class DemoMain {
     DemoModelCycle models = new DemoModelCycle(modelPublisher, options.getModelTopic(), testdata.resolve("models"));
     models.run();
 
-    ServingMain.detachFromRun(options, args);
+    ServingMain.applyRunnerDefaults(options, args);
     PipelineResult pipeline = KafkaServing.build(options).run();
 
     DemoRecordPublisher records = new DemoRecordPublisher(broker.bootstrapServers(), options.getDataTopic(),

@@ -50,6 +50,7 @@ public final class ServingJson {
     node.put("decision", r.getDecision());
     node.put("servedAt", Instant.ofEpochMilli(r.getServedAtMillis()).toString());
     node.put("latencyMicros", r.getLatencyNanos() / 1000.0);
+    node.put("batchSize", r.getBatchSize());
     return write(node);
   }
 

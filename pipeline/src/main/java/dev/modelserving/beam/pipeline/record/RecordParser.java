@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses one line of text into a {@link DataRecord}. CSV values stay text (the model's input field
- * decides how to read them); JSON numbers become numbers. Throws {@link IllegalArgumentException}
+ * Parses one line of text into a {@link DataRecord}. Numbers become numbers when the record is
+ * read (CSV values that are numbers, JSON numbers); everything else stays text, and the model's
+ * input field decides how to read it. Throws {@link IllegalArgumentException}
  * with the reason when the line is not a record.
  */
 public final class RecordParser implements Serializable {
@@ -73,12 +74,38 @@ public final class RecordParser implements Serializable {
           "expected " + columns.size() + " CSV values (" + String.join(String.valueOf(schema.getSeparator()), columns)
               + ") but found " + values.size());
     }
-    Map<String, Object> fields = new LinkedHashMap<>();
+    Map<String, Object> fields = new LinkedHashMap<>(columns.size() * 2);
     for (int i = 0; i < values.size(); i++) {
+      String column = columns.get(i);
       String v = values.get(i).trim();
-      fields.put(columns.get(i), v.isEmpty() ? null : v);
+      boolean keepText = column.equals(schema.getIdField()) || column.equals(schema.getDataTypeField());
+      fields.put(column, v.isEmpty() ? null : keepText ? v : numberOrText(v));
     }
     return fields;
+  }
+
+  /**
+   * A CSV value as a number when it is one, so that numbers are parsed once, when the record is
+   * read, and not on every model call. Text stays text, and so do numbers written with a leading
+   * zero or plus sign ("007", "+5"): they are codes, and must reach a categorical model input as
+   * written. Non-finite values ("NaN", "Infinity") stay text.
+   */
+  static Object numberOrText(String v) {
+    char c = v.charAt(0);
+    boolean digitFirst = c >= '0' && c <= '9';
+    if (!(digitFirst || c == '-' || c == '.')) {
+      return v;
+    }
+    int firstDigit = c == '-' ? 1 : 0;
+    if (v.length() > firstDigit + 1 && v.charAt(firstDigit) == '0' && Character.isDigit(v.charAt(firstDigit + 1))) {
+      return v;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      return Double.isFinite(d) ? (Object) d : v;
+    } catch (NumberFormatException e) {
+      return v;
+    }
   }
 
   /** Splits a CSV line; double quotes enclose values that contain the separator ("" is a quote). */

@@ -70,6 +70,25 @@ public final class Features {
     }
   }
 
+  /**
+   * The value of a field as text: a string as it is, a whole number without a fraction ({@code 3},
+   * not {@code 3.0}, so that numeric category codes read as written), other numbers as Java prints
+   * them.
+   */
+  public String getText(String field) throws InvalidRecordException {
+    Object v = values.get(field);
+    if (v == null) {
+      throw new InvalidRecordException("missing feature '" + field + "'");
+    }
+    if (v instanceof Double) {
+      double d = (Double) v;
+      if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+        return Long.toString((long) d);
+      }
+    }
+    return v.toString();
+  }
+
   public Map<String, Object> asMap() {
     return Collections.unmodifiableMap(values);
   }
@@ -111,5 +130,6 @@ public final class Features {
     public Features build() {
       return new Features(new LinkedHashMap<>(values));
     }
+
   }
 }

@@ -119,12 +119,8 @@ final class FeatureInput {
     return (long) v;
   }
 
-  /** The record's value as text; a number is given as its decimal form. */
+  /** The record's value as text; see {@link Features#getText}. */
   String textValue(Features features) throws InvalidRecordException {
-    Object v = features.get(field);
-    if (v == null) {
-      throw new InvalidRecordException("missing feature '" + field + "'");
-    }
-    return v instanceof String ? (String) v : v.toString();
+    return features.getText(field);
   }
 }
