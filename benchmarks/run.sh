@@ -39,6 +39,7 @@ stale() {
 if [[ "$build" == always ]] || { [[ "$build" == auto ]] && stale; }; then
   echo "Building the project (mvn -B -q -DskipTests install) ..."
   mvn -B -q -DskipTests install
+  touch "$jar" # an up-to-date build may leave the jar as it was; it is current now
 fi
 if [[ ! -f "$jar" || ! -f "$classpath_file" ]]; then
   echo "benchmarks: $jar or $classpath_file is missing; run without --no-build" >&2

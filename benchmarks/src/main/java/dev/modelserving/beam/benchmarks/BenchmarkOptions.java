@@ -42,8 +42,8 @@ public record BenchmarkOptions(
       "  --models=a,b            models (default: all): tree, linear, forest, mlp",
       "  --parallelism=1,2       Flink parallelism, and JMH threads for the raw evaluators (default 1,2)",
       "  --sizes=N1,N2           records in the small and the large pipeline run, for every model",
-      "                          (default per model: tree, linear 1M,4M; forest 20k,80k; mlp 100k,400k;",
-      "                          with --quick: 50k,200k; 4k,16k; 10k,40k)",
+      "                          (default per model: tree, linear 2M,8M; forest, mlp 100k,400k;",
+      "                          with --quick: 200k,800k and 10k,40k)",
       "  --repeats=R             runs of each size; the figure uses the median times (default 3)",
       "  --tf-batches=1,16,256   batch sizes of the raw TensorFlow benchmark",
       "  --forest-trees=50       trees of the generated random forest",
@@ -54,7 +54,10 @@ public record BenchmarkOptions(
       "  --note=TEXT             a remark for the top of the report, e.g. that the machine was busy",
       "  --command=TEXT          the command line to print in the report (run.sh sets it)",
       "  --verbose               show JMH's own output",
-      "  --help                  this text");
+      "  --help                  this text",
+      "",
+      "run.sh also takes --no-build (use the jar as it is) and --build (rebuild first); by default it",
+      "runs 'mvn -B -q -DskipTests install' at the root when the jar is missing or older than a source.");
 
   private static final Set<String> FLAGS = Set.of("quick", "verbose", "help");
 

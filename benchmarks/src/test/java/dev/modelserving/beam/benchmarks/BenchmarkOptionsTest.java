@@ -23,7 +23,7 @@ class BenchmarkOptionsTest {
     assertThat(o.parallelism(), contains(1, 2));
     assertThat(o.repeats(), equalTo(3));
     assertThat(o.out(), equalTo(Paths.get("docs")));
-    assertThat(o.sizesFor(BenchmarkModel.TREE), equalTo(new long[] {1_000_000, 4_000_000}));
+    assertThat(o.sizesFor(BenchmarkModel.TREE), equalTo(BenchmarkModel.TREE.defaultSizes()));
     assertThat(o.forest().trees(), equalTo(50));
   }
 

@@ -7,11 +7,11 @@ import java.util.stream.Collectors;
 /** The models every suite scores the workload with. */
 public enum BenchmarkModel {
   /** The committed CART classification tree, {@code wine-tree.pmml}. */
-  TREE("tree", Kind.PMML, new long[] {1_000_000, 4_000_000}, new long[] {50_000, 200_000}),
+  TREE("tree", Kind.PMML, new long[] {2_000_000, 8_000_000}, new long[] {200_000, 800_000}),
   /** The committed least-squares regression, {@code wine-linear.pmml}. */
-  LINEAR("linear", Kind.PMML, new long[] {1_000_000, 4_000_000}, new long[] {50_000, 200_000}),
+  LINEAR("linear", Kind.PMML, new long[] {2_000_000, 8_000_000}, new long[] {200_000, 800_000}),
   /** A random forest generated at run time (by default 50 trees of depth 8). */
-  FOREST("forest", Kind.PMML, new long[] {20_000, 80_000}, new long[] {4_000, 16_000}),
+  FOREST("forest", Kind.PMML, new long[] {100_000, 400_000}, new long[] {10_000, 40_000}),
   /** The committed TensorFlow SavedModel {@code wine-mlp}: one packed [-1, 11] float input. */
   MLP("mlp", Kind.TENSORFLOW, new long[] {100_000, 400_000}, new long[] {10_000, 40_000});
 

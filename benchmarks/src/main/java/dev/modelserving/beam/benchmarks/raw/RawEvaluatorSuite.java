@@ -108,9 +108,8 @@ public final class RawEvaluatorSuite implements Suite {
     double high = iterations.stream().mapToDouble(d -> d).max().getAsDouble();
     context.log("[raw] %s, %s, %d thread(s): %,.0f records/s (median of %d iterations)",
         model.id(), variant, threads, median, iterations.size());
-    String notes = String.format(Locale.ROOT,
-        "median of %d iterations; JMH mean %,.0f ± %,.0f (99.9%%)", iterations.size(), score,
-        Double.isNaN(error) ? 0 : error);
+    String notes = String.format(Locale.ROOT, "median of %d iterations; JMH mean %,.0f", iterations.size(), score)
+        + (Double.isNaN(error) ? "" : String.format(Locale.ROOT, " ± %,.0f (99.9%%)", error));
     return BenchmarkResult.of(Suites.RAW, variant, model.id(), threads, median, low, high, baseline, notes);
   }
 }
