@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and writes docs/benchmarks.md, docs/benchmarks.csv and docs/benchmarks.svg.
 #
-#   benchmarks/run.sh                  the full run (about 15-20 minutes on 2 cores)
-#   benchmarks/run.sh --quick          a smoke test with small sizes (about 5 minutes);
+#   benchmarks/run.sh                  the full run (about 10 minutes on 2 cores)
+#   benchmarks/run.sh --quick          a smoke test with small sizes (about 2 minutes);
 #                                      writes to benchmarks/target/benchmarks-quick
 #   benchmarks/run.sh --suites=raw --models=forest,mlp
 #   benchmarks/run.sh --help           all options
