@@ -12,14 +12,43 @@ import org.dmg.pmml.True;
 import org.dmg.pmml.tree.ComplexNode;
 
 /**
- * A binary classification tree: the root splits on wine type (red left, white right), every other
- * split is "feature &lt;= threshold" chosen greedily by Gini impurity. Fully deterministic: ties go
- * to the lower feature index and the lower threshold.
+ * A binary classification tree. Every split is "feature &lt;= threshold" chosen greedily by Gini
+ * impurity; the single-tree model's root first splits on wine type (red left, white right). Fully
+ * deterministic: ties go to the lower feature index and the lower threshold.
  */
 final class CartTree {
   static final int MAX_DEPTH = 5;
   static final int MIN_LEAF = 15;
   private static final double MIN_GAIN = 1e-4;
+
+  /** How a tree grows: its depth and leaf size, the features it may split on, its root split. */
+  static final class Growth {
+    /** The single tree of {@code wine-tree.pmml}: depth 5, leaves of 15, root split on wine type. */
+    static final Growth SINGLE_TREE = new Growth(MAX_DEPTH, MIN_LEAF, allFeatures(), true);
+
+    final int maxDepth;
+    final int minLeaf;
+    /** The numeric feature indexes the tree may split on, in increasing order. */
+    final int[] features;
+    final boolean wineTypeRoot;
+
+    Growth(int maxDepth, int minLeaf, int[] features, boolean wineTypeRoot) {
+      if (maxDepth < 1 || minLeaf < 1 || features.length == 0) {
+        throw new IllegalArgumentException(
+            "a tree needs depth >= 1, leaves >= 1 and at least one feature; got depth " + maxDepth
+                + ", leaves " + minLeaf + ", features " + Arrays.toString(features));
+      }
+      this.maxDepth = maxDepth;
+      this.minLeaf = minLeaf;
+      this.features = features.clone();
+      Arrays.sort(this.features);
+      this.wineTypeRoot = wineTypeRoot;
+    }
+
+    private static int[] allFeatures() {
+      return range(WineSchema.NUMERIC_FEATURES.size());
+    }
+  }
 
   /** Split feature: a numeric feature index, {@link #WINE_TYPE} for the root, -2 for a leaf. */
   private static final int WINE_TYPE = -1;
@@ -35,33 +64,43 @@ final class CartTree {
     this.counts = counts;
   }
 
-  /** Grows a tree on the training rows; quality is mapped by {@link WineTreeTrainer#qualityClass}. */
+  /** Grows the single tree on the training rows; quality is mapped by {@link WineTreeTrainer#qualityClass}. */
   static CartTree grow(WineTable t, int classes) {
+    return grow(t, range(t.size()), classes, Growth.SINGLE_TREE);
+  }
+
+  /**
+   * Grows a tree on the given rows of {@code t} (a row may appear more than once, as in a bootstrap
+   * sample); quality is mapped by {@link WineTreeTrainer#qualityClass}.
+   */
+  static CartTree grow(WineTable t, int[] rows, int classes, Growth growth) {
     int[] y = new int[t.size()];
     for (int i = 0; i < y.length; i++) {
       y[i] = WineTreeTrainer.qualityClass(t.quality[i]);
     }
-    int[] all = range(t.size());
-    CartTree root = new CartTree(count(y, all, classes));
+    if (!growth.wineTypeRoot) {
+      return growNode(t.x, y, rows, classes, 0, growth);
+    }
+    CartTree root = new CartTree(count(y, rows, classes));
     root.feature = WINE_TYPE;
-    int[] reds = Arrays.stream(all).filter(i -> t.red[i]).toArray();
-    int[] whites = Arrays.stream(all).filter(i -> !t.red[i]).toArray();
-    root.left = growNode(t.x, y, reds, classes, 1);
-    root.right = growNode(t.x, y, whites, classes, 1);
+    int[] reds = Arrays.stream(rows).filter(i -> t.red[i]).toArray();
+    int[] whites = Arrays.stream(rows).filter(i -> !t.red[i]).toArray();
+    root.left = growNode(t.x, y, reds, classes, 1, growth);
+    root.right = growNode(t.x, y, whites, classes, 1, growth);
     return root;
   }
 
-  private static CartTree growNode(double[][] x, int[] y, int[] rows, int classes, int depth) {
+  private static CartTree growNode(
+      double[][] x, int[] y, int[] rows, int classes, int depth, Growth growth) {
     CartTree node = new CartTree(count(y, rows, classes));
-    if (depth >= MAX_DEPTH || rows.length < 2 * MIN_LEAF || isPure(node.counts)) {
+    if (depth >= growth.maxDepth || rows.length < 2 * growth.minLeaf || isPure(node.counts)) {
       return node;
     }
     double parent = gini(node.counts, rows.length);
     double bestGain = MIN_GAIN;
-    for (int j = 0; j < x[0].length; j++) {
-      final int feature = j;
-      Integer[] sorted = Arrays.stream(rows).boxed().toArray(Integer[]::new);
-      Arrays.sort(sorted, (a, b) -> Double.compare(x[a][feature], x[b][feature]));
+    int[] rightCounts = new int[classes];
+    for (int j : growth.features) {
+      int[] sorted = sortedBy(x, j, rows);
       int[] leftCounts = new int[classes];
       for (int p = 0; p < sorted.length - 1; p++) {
         leftCounts[y[sorted[p]]]++;
@@ -69,10 +108,9 @@ final class CartTree {
         double next = x[sorted[p + 1]][j];
         int nLeft = p + 1;
         int nRight = sorted.length - nLeft;
-        if (v == next || nLeft < MIN_LEAF || nRight < MIN_LEAF) {
+        if (v == next || nLeft < growth.minLeaf || nRight < growth.minLeaf) {
           continue;
         }
-        int[] rightCounts = new int[classes];
         for (int c = 0; c < classes; c++) {
           rightCounts[c] = node.counts[c] - leftCounts[c];
         }
@@ -91,9 +129,34 @@ final class CartTree {
     }
     int[] leftRows = Arrays.stream(rows).filter(i -> x[i][node.feature] <= node.threshold).toArray();
     int[] rightRows = Arrays.stream(rows).filter(i -> x[i][node.feature] > node.threshold).toArray();
-    node.left = growNode(x, y, leftRows, classes, depth + 1);
-    node.right = growNode(x, y, rightRows, classes, depth + 1);
+    node.left = growNode(x, y, leftRows, classes, depth + 1, growth);
+    node.right = growNode(x, y, rightRows, classes, depth + 1, growth);
     return node;
+  }
+
+  /**
+   * The rows ordered by feature {@code j}. Rows with equal values may come in any order: splits
+   * are only considered between different values, so the tree does not depend on it.
+   */
+  private static int[] sortedBy(double[][] x, int j, int[] rows) {
+    long[] keyed = new long[rows.length];
+    double[] values = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      values[i] = x[rows[i]][j];
+    }
+    // Rank the distinct values, then sort (rank, row) pairs packed into longs: no boxing.
+    double[] distinct = values.clone();
+    Arrays.sort(distinct);
+    for (int i = 0; i < rows.length; i++) {
+      long rank = Arrays.binarySearch(distinct, values[i]);
+      keyed[i] = (rank << 32) | rows[i];
+    }
+    Arrays.sort(keyed);
+    int[] sorted = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      sorted[i] = (int) keyed[i];
+    }
+    return sorted;
   }
 
   /** A short threshold between two data values (the data has at most 4 decimals). */

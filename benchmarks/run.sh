@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes docs/benchmarks.md, docs/benchmarks.csv and docs/benchmarks.svg.
+#
+#   benchmarks/run.sh                  the full run (about 10 minutes on 2 cores)
+#   benchmarks/run.sh --quick          a smoke test with small sizes (about 2 minutes);
+#                                      writes to benchmarks/target/benchmarks-quick
+#   benchmarks/run.sh --suites=raw --models=forest,mlp
+#   benchmarks/run.sh --help           all options
+#
+# Builds the project first (mvn -B -q -DskipTests install at the root) when the benchmark jar is
+# missing or older than any source or pom it is built from; --no-build skips that, --build forces it.
+# JAVA_OPTS adds JVM options (the default heap is 6 GiB).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+build=auto
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) build=never ;;
+    --build) build=always ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+jar="benchmarks/target/model-serving-benchmarks-0.1.0-SNAPSHOT.jar"
+classpath_file="benchmarks/target/runtime-classpath.txt"
+
+stale() {
+  [[ ! -f "$jar" || ! -f "$classpath_file" ]] && return 0
+  local newer
+  newer=$(find pom.xml transforms/core transforms/pmml transforms/tensorflow testdata/pom.xml testdata/src \
+    pipeline/pom.xml pipeline/src benchmarks/pom.xml benchmarks/src \
+    -newer "$jar" -type f -not -path '*/target/*' -print -quit 2>/dev/null)
+  [[ -n "$newer" ]]
+}
+
+if [[ "$build" == always ]] || { [[ "$build" == auto ]] && stale; }; then
+  echo "Building the project (mvn -B -q -DskipTests install) ..."
+  mvn -B -q -DskipTests install
+  touch "$jar" # an up-to-date build may leave the jar as it was; it is current now
+fi
+if [[ ! -f "$jar" || ! -f "$classpath_file" ]]; then
+  echo "benchmarks: $jar or $classpath_file is missing; run without --no-build" >&2
+  exit 1
+fi
+
+command_line="benchmarks/run.sh"
+if ((${#args[@]})); then
+  command_line+=" $(printf '%q ' "${args[@]}")"
+fi
+
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+exec java -Xmx6g ${JAVA_OPTS:-} \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dorg.slf4j.simpleLogger.log.org.apache.flink=error \
+  -cp "$jar:$(cat "$classpath_file")" \
+  dev.modelserving.beam.benchmarks.BenchmarkMain --command="${command_line% }" ${args[@]+"${args[@]}"}

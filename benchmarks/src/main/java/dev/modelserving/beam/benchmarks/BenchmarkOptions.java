@@ -1,0 +1,186 @@
+package dev.modelserving.beam.benchmarks;
+
+import dev.modelserving.beam.benchmarks.models.BenchmarkModel;
+import dev.modelserving.beam.testdata.pmml.WineForestTrainer;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command line of {@link BenchmarkMain}, {@code --name=value} each; see {@link #USAGE}.
+ *
+ * @param suites the suites to run, in order
+ * @param sizes the two run sizes for every model, or null for each model's defaults
+ */
+public record BenchmarkOptions(
+    boolean quick,
+    List<String> suites,
+    List<BenchmarkModel> models,
+    List<Integer> parallelism,
+    long[] sizes,
+    int repeats,
+    List<Integer> tensorFlowBatches,
+    Path out,
+    Path testdata,
+    Path work,
+    WineForestTrainer.Params forest,
+    String note,
+    String command,
+    boolean verbose) {
+
+  public static final String USAGE = String.join("\n",
+      "Usage: benchmarks/run.sh [options]",
+      "",
+      "  --quick                 small sizes, 1 repeat, short JMH runs: a smoke test of a few minutes;",
+      "                          writes to benchmarks/target/benchmarks-quick unless --out is given",
+      "  --suites=a,b            suites to run, in order (default: all): " + String.join(", ", BenchmarkMain.SUITES.keySet()),
+      "  --models=a,b            models (default: all): tree, linear, forest, mlp",
+      "  --parallelism=1,2       Flink parallelism, and JMH threads for the raw evaluators (default 1,2)",
+      "  --sizes=N1,N2           records in the small and the large pipeline run, for every model",
+      "                          (default per model: tree, linear 2M,8M; forest, mlp 100k,400k;",
+      "                          with --quick: 200k,800k and 10k,40k)",
+      "  --repeats=R             runs of each size; the figure uses the median times (default 3)",
+      "  --tf-batches=1,16,256   batch sizes of the raw TensorFlow benchmark",
+      "  --forest-trees=50       trees of the generated random forest",
+      "  --forest-depth=8        depth of its trees",
+      "  --out=DIR               where benchmarks.md, .csv and .svg go (default docs)",
+      "  --testdata=DIR          the testdata/files directory (default testdata/files)",
+      "  --work=DIR              where generated models go (default benchmarks/target/work)",
+      "  --note=TEXT             a remark for the top of the report, e.g. that the machine was busy",
+      "  --command=TEXT          the command line to print in the report (run.sh sets it)",
+      "  --verbose               show JMH's own output",
+      "  --help                  this text",
+      "",
+      "run.sh also takes --no-build (use the jar as it is) and --build (rebuild first); by default it",
+      "runs 'mvn -B -q -DskipTests install' at the root when the jar is missing or older than a source.");
+
+  private static final Set<String> FLAGS = Set.of("quick", "verbose", "help");
+
+  /** Parses the arguments; throws {@link IllegalArgumentException} with a readable message. */
+  public static BenchmarkOptions parse(String... args) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "' (options look like --name=value)");
+      }
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      String value = eq < 0 ? null : arg.substring(eq + 1);
+      if (value == null && !FLAGS.contains(name)) {
+        throw new IllegalArgumentException("option --" + name + " needs a value: --" + name + "=...");
+      }
+      values.put(name, value == null ? "true" : value);
+    }
+    List<String> known = List.of("quick", "suites", "models", "parallelism", "sizes", "repeats",
+        "tf-batches", "forest-trees", "forest-depth", "out", "testdata", "work", "note", "command",
+        "verbose", "help");
+    for (String name : values.keySet()) {
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException("unknown option --" + name + "; --help lists the options");
+      }
+    }
+    boolean quick = Boolean.parseBoolean(values.getOrDefault("quick", "false"));
+    List<String> suites = list(values.getOrDefault("suites", String.join(",", BenchmarkMain.SUITES.keySet())));
+    for (String suite : suites) {
+      if (!BenchmarkMain.SUITES.containsKey(suite)) {
+        throw new IllegalArgumentException(
+            "unknown suite '" + suite + "'; the suites are " + BenchmarkMain.SUITES.keySet());
+      }
+    }
+    List<BenchmarkModel> models = new ArrayList<>();
+    for (String m : list(values.getOrDefault("models", "tree,linear,forest,mlp"))) {
+      models.add(BenchmarkModel.byId(m));
+    }
+    List<Integer> parallelism = positiveInts("parallelism", values.getOrDefault("parallelism", "1,2"));
+    long[] sizes = null;
+    if (values.containsKey("sizes")) {
+      List<String> s = list(values.get("sizes"));
+      if (s.size() != 2) {
+        throw new IllegalArgumentException("--sizes takes two record counts, N1,N2; was " + values.get("sizes"));
+      }
+      sizes = new long[] {count(s.get(0)), count(s.get(1))};
+      if (sizes[0] < 1 || sizes[1] <= sizes[0]) {
+        throw new IllegalArgumentException("--sizes needs 1 <= N1 < N2; was " + values.get("sizes"));
+      }
+    }
+    int repeats = positiveInt("repeats", values.getOrDefault("repeats", quick ? "1" : "3"));
+    List<Integer> batches = positiveInts("tf-batches", values.getOrDefault("tf-batches", "1,16,256"));
+    WineForestTrainer.Params forest = WineForestTrainer.Params.of(
+        positiveInt("forest-trees", values.getOrDefault("forest-trees", "50")),
+        positiveInt("forest-depth", values.getOrDefault("forest-depth", "8")));
+    Path out = Paths.get(values.getOrDefault("out", quick ? "benchmarks/target/benchmarks-quick" : "docs"));
+    return new BenchmarkOptions(
+        quick, suites, models, parallelism, sizes, repeats, batches, out,
+        Paths.get(values.getOrDefault("testdata", "testdata/files")),
+        Paths.get(values.getOrDefault("work", "benchmarks/target/work")),
+        forest,
+        values.getOrDefault("note", ""),
+        values.getOrDefault("command", "benchmarks/run.sh " + String.join(" ", args)).trim(),
+        Boolean.parseBoolean(values.getOrDefault("verbose", "false")));
+  }
+
+  /** Whether --help was given. */
+  public static boolean wantsHelp(String... args) {
+    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+  }
+
+  /** The two run sizes of a model: {@code --sizes} if given, else the model's (quick) defaults. */
+  public long[] sizesFor(BenchmarkModel model) {
+    if (sizes != null) {
+      return sizes.clone();
+    }
+    return quick ? model.quickSizes() : model.defaultSizes();
+  }
+
+  private static List<String> list(String csv) {
+    List<String> items = new ArrayList<>();
+    for (String item : csv.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    if (items.isEmpty()) {
+      throw new IllegalArgumentException("empty list: '" + csv + "'");
+    }
+    return items;
+  }
+
+  private static List<Integer> positiveInts(String name, String csv) {
+    List<Integer> out = new ArrayList<>();
+    for (String item : list(csv)) {
+      out.add(positiveInt(name, item));
+    }
+    return out;
+  }
+
+  private static int positiveInt(String name, String value) {
+    long v = count(value);
+    if (v < 1 || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("--" + name + " must be a positive whole number, was " + value);
+    }
+    return (int) v;
+  }
+
+  /** A count, with an optional k or M suffix: "250k", "4M". */
+  static long count(String value) {
+    String v = value.trim();
+    long scale = 1;
+    if (v.endsWith("k") || v.endsWith("K")) {
+      scale = 1_000;
+      v = v.substring(0, v.length() - 1);
+    } else if (v.endsWith("M") || v.endsWith("m")) {
+      scale = 1_000_000;
+      v = v.substring(0, v.length() - 1);
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(v.replace("_", "")), scale);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("not a count: '" + value + "' (write e.g. 4000000, 4M or 250k)");
+    }
+  }
+}
