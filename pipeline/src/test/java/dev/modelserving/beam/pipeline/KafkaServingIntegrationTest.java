@@ -42,7 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The whole application against a real Kafka broker, on the DirectRunner and on the Flink runner
@@ -61,6 +61,7 @@ class KafkaServingIntegrationTest {
       "bad-3,wine,red,7.4,0.7");
 
   private EmbeddedKafkaBroker broker;
+  private volatile CompletableFuture<PipelineResult> pipelineRun;
   private List<String> wines;
   private Path models;
 
@@ -79,10 +80,10 @@ class KafkaServingIntegrationTest {
     broker.close();
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
-  void scoresRecordsFromKafkaAndSwapsModelsWhileRunning(String runner) throws Exception {
-    String suffix = "-" + runner.toLowerCase();
+  @ParameterizedTest(name = "{0}, {1} mode")
+  @CsvSource({"DirectRunner, keyed", "DirectRunner, broadcast", "FlinkRunner, keyed", "FlinkRunner, broadcast"})
+  void scoresRecordsFromKafkaAndSwapsModelsWhileRunning(String runner, String mode) throws Exception {
+    String suffix = "-" + runner.toLowerCase() + "-" + mode;
     String dataTopic = "records" + suffix;
     String modelTopic = "models" + suffix;
     String outputTopic = "scored" + suffix;
@@ -95,7 +96,7 @@ class KafkaServingIntegrationTest {
         "--bootstrapServers=" + broker.bootstrapServers(),
         "--dataTopic=" + dataTopic, "--modelTopic=" + modelTopic,
         "--outputTopic=" + outputTopic, "--deadLetterTopic=" + deadLetterTopic,
-        "--consumerGroup=it" + suffix, "--maxHoldSeconds=30", "--dataTypes=wine"));
+        "--consumerGroup=it" + suffix, "--maxHoldSeconds=30", "--dataTypes=wine", "--servingMode=" + mode));
     boolean flink = runner.equals("FlinkRunner");
     if (flink) {
       // Flink reports Beam metrics with the job's final result: read a known number of records and
@@ -125,6 +126,7 @@ class KafkaServingIntegrationTest {
         result.waitUntilFinish();
         return result;
       });
+      pipelineRun = run; // a pipeline that fails fails the test at once, with its cause
 
       // A corrupt model while it runs is rejected; the first model keeps serving.
       built.get(2, TimeUnit.MINUTES);
@@ -283,10 +285,13 @@ class KafkaServingIntegrationTest {
    * Polls until {@code n} records came (at most 2 minutes), and returns them; with {@code n == 0},
    * returns what arrives within 3 seconds.
    */
-  private static List<JsonNode> poll(KafkaConsumer<String, String> consumer, int n) throws Exception {
+  private List<JsonNode> poll(KafkaConsumer<String, String> consumer, int n) throws Exception {
     List<JsonNode> got = new ArrayList<>();
     long deadline = System.nanoTime() + (n == 0 ? TimeUnit.SECONDS.toNanos(3) : TimeUnit.MINUTES.toNanos(2));
     while ((n == 0 || got.size() < n) && System.nanoTime() < deadline) {
+      if (pipelineRun != null && pipelineRun.isCompletedExceptionally()) {
+        pipelineRun.join(); // throws the pipeline's failure
+      }
       for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
         got.add(JSON.readTree(r.value()));
       }

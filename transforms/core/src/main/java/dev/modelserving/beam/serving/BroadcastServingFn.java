@@ -17,7 +17,8 @@ import org.joda.time.Duration;
 
 /**
  * Broadcast serving: scores each batch where it was packed, with the latest model of its data type
- * from the side input ({@link LatestModels}), without a shuffle.
+ * from the side input ({@link LatestModels}, merged from the values the runner delivers), without
+ * a shuffle.
  *
  * <p>Each instance remembers the model it serves per data type. When the side input names a newer
  * one, it is loaded in the JVM-wide cache off the serving path; with {@link SwapPolicy#WHEN_READY}
@@ -38,6 +39,8 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
   /** Models this instance has reported as failed, so each is reported once. */
   private transient Set<String> reported;
   private transient String instanceKey;
+  /** The latest models this instance has seen in the side input. */
+  private transient LatestModels seen;
 
   BroadcastServingFn(ServingConfig<T> config, ServingTags<T> tags) {
     this.config = config;
@@ -67,14 +70,16 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
   @ProcessElement
   public void process(
       @Element KV<KV<String, Integer>, RecordBatch<T>> element,
-      @SideInput(SIDE_INPUT) LatestModels latest,
+      @SideInput(SIDE_INPUT) Iterable<LatestModels> views,
       MultiOutputReceiver receiver) {
     RecordBatch<T> batch = element.getValue();
     ServingOutputs<T> out = new ServingOutputs<>(config, tags, receiver, metrics);
     String dataType = batch.dataType();
-    ModelDescriptor newest = latest.get(dataType);
+    ModelDescriptor newest = latest(views).get(dataType);
     if (newest == null) {
-      out.unserved(batch, "no model has arrived for data type '" + dataType + "'");
+      out.unserved(batch, config.boundedInput
+          ? "the input ended and no model for data type '" + dataType + "' arrived"
+          : "no model has arrived for data type '" + dataType + "'");
       return;
     }
     ModelDescriptor model = switchTo(newest, out);
@@ -92,6 +97,19 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
     } finally {
       loaded.release();
     }
+  }
+
+  /**
+   * The latest models the side input holds. Models are never withdrawn from it, so an empty value
+   * (which a runner might deliver when a bounded model stream ends) does not erase the models this
+   * instance has seen.
+   */
+  private LatestModels latest(Iterable<LatestModels> views) {
+    LatestModels merged = LatestModels.merge(views);
+    if (merged.size() > 0 || seen == null) {
+      seen = merged;
+    }
+    return seen;
   }
 
   /** See {@link ServingOutputs}: records keep their own timestamps. */

@@ -154,16 +154,20 @@ final class KeyedServing<T> {
   /**
    * Resolves the candidates whose loads have ended (promotes the newest that loaded, rejects those
    * that failed, drops those a newer current model makes obsolete), makes sure the current model is
-   * loaded in this JVM, scores held records once nothing stops them, and keeps polling while a load
-   * runs. With {@code wait}, waits for the loads first.
+   * loaded in this JVM, scores held records once nothing stops them, and polls while a load runs.
+   *
+   * <p>With {@code wait}, waits for the loads first. A key with no usable model (its first model,
+   * or its current one after a restore) waits too: nothing serves meanwhile, so waiting pauses
+   * nothing, and the records it holds do not depend on a timer to be scored.
    */
   private void advance(boolean wait) {
+    boolean waitHere = wait || !hasUsableCurrent();
     if (models.slots().hasCandidates()) {
-      resolveCandidates(wait);
+      resolveCandidates(waitHere);
     }
     ModelRef current = models.slots().current();
     if (current != null) {
-      loadOf(current, wait); // after a restore or an eviction: load it again, off the serving path
+      loadOf(current, wait || !hasUsableCurrent()); // after a restore or an eviction: load it again
     }
     if (!held.isEmpty() && !mustWait()) {
       List<RecordBatch<T>> waiting = held.drain();
@@ -178,6 +182,16 @@ final class KeyedServing<T> {
       Timer poll = held.isEmpty() ? timers.loadPoll.withNoOutputTimestamp() : timers.loadPoll.withOutputTimestamp(held.minTimestamp());
       poll.offset(LOAD_POLL).setRelative();
     }
+  }
+
+  /** True if the current model is loaded in this JVM and can score now. */
+  private boolean hasUsableCurrent() {
+    ModelRef current = models.slots().current();
+    if (current == null) {
+      return false;
+    }
+    ModelLoad load = cache.get(current.uuid);
+    return load != null && load.isReady() && !load.model().isRetired();
   }
 
   private void resolveCandidates(boolean wait) {
@@ -235,22 +249,14 @@ final class KeyedServing<T> {
       load = cache.load(descriptor);
     }
     if (wait && !load.await(LOAD_WAIT)) {
-      LOG.warn("Model {} is still loading after {}", ref, LOAD_WAIT);
+      LOG.warn("Model {} of data type '{}' is still loading after {}", ref, key.getKey(), LOAD_WAIT);
     }
     return load;
   }
 
   /** True while a batch must not be scored yet: no model, the current one not loaded, or an in-order swap pending. */
   private boolean mustWait() {
-    ModelSlots slots = models.slots();
-    if (slots.current() == null) {
-      return true;
-    }
-    if (config.swapPolicy == SwapPolicy.IN_ORDER && slots.hasCandidates()) {
-      return true;
-    }
-    ModelLoad load = cache.get(slots.current().uuid);
-    return load == null || !load.isReady() || load.model().isRetired();
+    return !hasUsableCurrent() || (config.swapPolicy == SwapPolicy.IN_ORDER && models.slots().hasCandidates());
   }
 
   private boolean isLoading() {

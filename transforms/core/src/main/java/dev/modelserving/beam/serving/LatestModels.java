@@ -31,6 +31,32 @@ final class LatestModels {
     return EMPTY;
   }
 
+  /**
+   * The newest model of every data type among several values (usually one): a runner may deliver
+   * more than one combined value of the side input.
+   */
+  static LatestModels merge(Iterable<LatestModels> values) {
+    LatestModels only = null;
+    Map<String, ModelDescriptor> merged = null;
+    LatestFn fn = new LatestFn();
+    for (LatestModels value : values) {
+      if (only == null && merged == null) {
+        only = value;
+        continue;
+      }
+      if (merged == null) {
+        merged = fn.createAccumulator();
+        for (ModelDescriptor m : only.byDataType.values()) {
+          fn.addInput(merged, m);
+        }
+      }
+      for (ModelDescriptor m : value.byDataType.values()) {
+        fn.addInput(merged, m);
+      }
+    }
+    return merged != null ? fn.extractOutput(merged) : only != null ? only : EMPTY;
+  }
+
   /** The latest model of a data type, or null. */
   ModelDescriptor get(String dataType) {
     return byDataType.get(dataType);

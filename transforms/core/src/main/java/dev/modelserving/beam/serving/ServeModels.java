@@ -253,7 +253,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
           .apply("AdmitModels", ParDo.of(new AdmitModelsFn(config, admittedTag, refused))
               .withOutputTags(admittedTag, TupleTagList.of(refused)));
       rejections = rejections.and(admitted.get(refused).setCoder(RejectedModelCoder.of()));
-      PCollectionView<LatestModels> view = latestModelsView(
+      PCollectionView<Iterable<LatestModels>> view = latestModelsView(
           admitted.get(admittedTag).setCoder(ModelDescriptorCoder.of()), config);
       served = batches.apply("ServeWithBroadcastModels",
           ParDo.of(new BroadcastServingFn<>(config, tags))
@@ -298,8 +298,12 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
    * With {@link NoModelPolicy#emitUnserved()} it exists from the start (empty), so records of a data
    * type without a model are unserved at once; otherwise the runner holds records until the first
    * model arrives.
+   *
+   * <p>Every admitted model fires a new combined value; the view is an iterable, merged by the
+   * serving DoFn, so that it is right whatever panes a runner delivers (one value per update when
+   * streaming, all of them in a batch run).
    */
-  private static <T> PCollectionView<LatestModels> latestModelsView(
+  private static <T> PCollectionView<Iterable<LatestModels>> latestModelsView(
       PCollection<ModelDescriptor> admitted, ServingConfig<T> config) {
     PCollection<ModelDescriptor> updates = admitted;
     if (!config.noModelPolicy.holds()) {
@@ -311,10 +315,16 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         .apply("EveryModelUpdate", Window.<ModelDescriptor>into(new GlobalWindows())
             .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
             .accumulatingFiredPanes()
-            .withAllowedLateness(Duration.ZERO))
+            .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
+            .withAllowedLateness(Duration.ZERO, Window.ClosingBehavior.FIRE_IF_NON_EMPTY))
         .apply("LatestModelPerDataType", Combine.globally(new LatestModels.LatestFn()).withoutDefaults())
         .setCoder(LatestModels.LatestModelsCoder.of())
-        .apply("LatestModelsView", View.<LatestModels>asSingleton().withDefaultValue(LatestModels.empty()));
+        // Without FIRE_IF_NON_EMPTY, a bounded model stream that ends would close the global window
+        // with an empty pane, and some runners (Flink) would replace the side input with nothing.
+        .apply("OnlyTheNewestValue", Window.<LatestModels>configure().discardingFiredPanes()
+            .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
+            .withAllowedLateness(Duration.ZERO, Window.ClosingBehavior.FIRE_IF_NON_EMPTY))
+        .apply("LatestModelsView", View.asIterable());
   }
 
   private static Coder<KV<String, Integer>> servingKeyCoder() {

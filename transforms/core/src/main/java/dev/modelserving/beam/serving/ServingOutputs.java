@@ -50,8 +50,9 @@ final class ServingOutputs<T> {
     }
   }
 
+  /** A refused model, at the time it was refused (a timer that holds no watermark has no time of its own). */
   void rejected(RejectedModel model) {
-    out.get(tags.rejected).output(model);
+    out.get(tags.rejected).outputWithTimestamp(model, at(model.getRejectedAtMillis()));
   }
 
   private static Instant at(long timestampMillis) {
