@@ -74,6 +74,11 @@ final class KeyedServing<T> {
   // ---- events ----------------------------------------------------------------------------------
 
   void onModel(ModelDescriptor model) {
+    if (models.slots().hasCandidates() && (config.swapPolicy == SwapPolicy.IN_ORDER || config.boundedInput)) {
+      // In order, the models before this one settle first (and score the records held for them), so
+      // that this one takes over exactly here, even if it is the model that served before them.
+      advance(true);
+    }
     if (models.slots().knows(model.getUuid())) {
       return; // a replay of a model this key has
     }
@@ -83,12 +88,6 @@ final class KeyedServing<T> {
           + current.createdAtMillis + ", this one " + model.getCreatedAtMillis() + "): models arriving out of"
           + " order are not swapped in; publish it again to roll back to it");
       return;
-    }
-    if (models.slots().hasCandidates() && (config.swapPolicy == SwapPolicy.IN_ORDER || config.boundedInput)) {
-      advance(true); // in order, the records held for the earlier model are its own: score them first
-      if (models.slots().knows(model.getUuid())) {
-        return;
-      }
     }
     if (models.slots().candidates().size() >= MAX_CANDIDATES) {
       ModelRef oldest = models.slots().candidates().get(0);

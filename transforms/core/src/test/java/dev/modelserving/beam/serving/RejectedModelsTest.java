@@ -1,5 +1,13 @@
 package dev.modelserving.beam.serving;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasEntry;
+import static org.hamcrest.Matchers.is;
+
+import dev.modelserving.beam.serving.cache.ModelCache;
+import java.util.ArrayList;
+import org.apache.beam.sdk.PipelineResult;
+
 import static dev.modelserving.beam.serving.ServingTestSupport.described;
 import static dev.modelserving.beam.serving.ServingTestSupport.descriptor;
 import static dev.modelserving.beam.serving.ServingTestSupport.linear;
@@ -55,6 +63,44 @@ class RejectedModelsTest {
     PAssert.that(described(result.getScored())).containsInAnyOrder(scored(R1, 6.0, newer), scored(R2, -2.0, newer));
     PAssert.that(result.getRejectedModels()).satisfies(rejected(Map.of("uuid-1", List.of("older than the model"))));
     p.run().waitUntilFinish();
+  }
+
+  /**
+   * The review found the older-model check skipped when another shard of the worker already had
+   * the older model loaded: here the JVM holds it loaded before the pipeline starts, and every one
+   * of four shards must still refuse it (reported once).
+   */
+  @Test
+  void anOlderModelIsRefusedOnEveryShardEvenWhenThisJvmHasItLoaded(TestPipeline p) {
+    ModelDescriptor older = V1.toBuilder().setUuid("uuid-older-cached").build();
+    ModelDescriptor newer = V1.toBuilder().setVersion("9").setUuid("uuid-newer-2")
+        .setCreatedAtMillis(V1.getCreatedAtMillis() + 60_000).build();
+    assertThat(ModelCache.shared().load(older).await(java.time.Duration.ofSeconds(30)), is(true));
+    List<KV<String, String>> after = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      after.add(wine("id=a" + i + ";x=" + i + ";y=1"));
+    }
+    var result = serve(p, Arrivals.stream().model(newer).records(R1).model(older).records(after),
+        serveModels().withShards(4));
+
+    List<String> expected = new ArrayList<>(List.of(scored(R1, 6.0, newer)));
+    after.forEach(r -> expected.add(scored(r, 2.0 * Double.parseDouble(r.getValue().split(";")[1].substring(2)), newer)));
+    PAssert.that(described(result.getScored())).containsInAnyOrder(expected);
+    PAssert.that(result.getRejectedModels())
+        .satisfies(rejected(Map.of("uuid-older-cached", List.of("older than the model"))));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void aModelRejectedOnSeveralShardsIsReportedAndCountedOnce(TestPipeline p) {
+    var result = serve(p, Arrivals.stream().model(V1).records(R1, R2, R3, R4).model(CORRUPT).records(R1),
+        serveModels().withShards(4));
+
+    PAssert.that(result.getRejectedModels())
+        .satisfies(rejected(Map.of("uuid-corrupt", List.of("weight of 'y' is not a number: 'oops'"))));
+    PipelineResult run = p.run();
+    run.waitUntilFinish();
+    assertThat(ServingTestSupport.servingCounters(run), hasEntry("wine/model-load-failures", 1L));
   }
 
   @Test

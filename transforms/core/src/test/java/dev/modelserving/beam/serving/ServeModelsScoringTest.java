@@ -61,4 +61,18 @@ class ServeModelsScoringTest {
         scored(R1, 6.0, V1), scored(R2, 4.5, V2), scored(R3, -3.25, V1));
     p.run().waitUntilFinish();
   }
+
+  /** The same, when the previous model is sent again while the newer one is still loading. */
+  @Test
+  void inOrderAModelSentAgainWhileANewerOneLoadsTakesOverWhereItArrives(TestPipeline p) {
+    ModelDescriptor slowV2 = V2.toBuilder().setUuid("uuid-2-slow")
+        .setModelBytes(ServingTestSupport.utf8("sleep=600;bias=0;x=1;y=1")).build();
+    var result = serve(p,
+        Arrivals.stream().model(V1).records(R1).model(slowV2).records(R2).model(V1).records(R3),
+        serveModels().withShards(2));
+
+    PAssert.that(described(result.getScored())).containsInAnyOrder(
+        scored(R1, 6.0, V1), scored(R2, 4.5, slowV2), scored(R3, -3.25, V1));
+    p.run().waitUntilFinish();
+  }
 }

@@ -208,10 +208,21 @@ final class ServingTestSupport {
    * line, so that PAssert compares them all.
    */
   static String describe(ScoredRecord<KV<String, String>> r) {
+    ModelOutput o = r.getOutput();
     return String.format(
         "%s [%s] -> %s by '%s' v%s uuid=%s format=%s decision=%s",
-        payloadOf(r.getInput()), r.getDataType(), r.getOutput(), r.getModelName(),
-        r.getModelVersion(), r.getModelUuid(), r.getModelFormat(), r.getDecision());
+        payloadOf(r.getInput()), r.getDataType(), ModelOutput.of(o.getValue(), o.getLabel(), o.getProbabilities()),
+        r.getModelName(), r.getModelVersion(), r.getModelUuid(), r.getModelFormat(), r.getDecision());
+  }
+
+  /** The number of the model call that scored the record ({@link LinearTestFormat#CALL}). */
+  static long call(ScoredRecord<?> r) {
+    return ((Double) r.getOutput().getFields().get(LinearTestFormat.CALL)).longValue();
+  }
+
+  /** The record's id, from {@code "id=r1;..."}. */
+  static String id(ScoredRecord<KV<String, String>> r) {
+    return r.getInput().getValue().split(";")[0].substring("id=".length());
   }
 
   /** The line {@link #describe} gives for a record scored {@code value} by the current {@code model}. */

@@ -190,9 +190,9 @@ public final class ModelCache {
     long start = System.nanoTime();
     try {
       Scorer scorer = ModelFormats.load(descriptor);
+      evictBeyondBound(load); // first, so that whoever sees this load ready sees the cache within its bound
       load.succeed(new LoadedModel(load.uuid(), scorer, System.nanoTime() - start));
       LOG.info("Loaded model {} in {} ms", load.description(), (System.nanoTime() - start) / 1_000_000);
-      evictBeyondBound(load);
     } catch (ModelLoadException e) {
       load.fail(e.getMessage());
     } catch (RuntimeException | LinkageError e) {
