@@ -1,8 +1,11 @@
 package dev.modelserving.beam.pipeline;
 
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.Pipeline;
@@ -22,16 +25,56 @@ public final class ServingMain {
   private ServingMain() {}
 
   public static void main(String[] args) throws Exception {
-    PipelineResult result = run(parse(args));
-    ServingReport.print(result, System.out);
-    PipelineResult.State state = result.getState();
-    System.exit(state == PipelineResult.State.FAILED ? 1 : 0); // Kafka and runner threads may linger
+    System.exit(serve(args, System.out, System.err)); // Kafka and runner threads may linger
   }
 
-  /** Parses and validates the options; {@code --help} prints them and exits. */
+  /**
+   * The {@code serve} command: runs the pipeline, prints how it ended and its serving counters to
+   * {@code out}, and returns the exit status: 0 when the run ended or was stopped, 1 when it failed,
+   * 2 for a bad option (one line on {@code err}). {@code --help} prints the options with their
+   * defaults.
+   */
+  public static int serve(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (asksForServingHelp(args)) {
+      PipelineOptionsFactory.printHelp(out, ServingOptions.class);
+      return 0;
+    }
+    Pipeline pipeline;
+    ServingOptions options;
+    try {
+      options = parse(args);
+      pipeline = build(options);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      err.println("serve: " + firstLine(e.getMessage()));
+      return 2;
+    }
+    PipelineResult result = awaitEnd(pipeline.run(), options.getDurationSeconds());
+    PipelineResult.State state = finalState(result);
+    out.println("== Pipeline " + state);
+    ServingReport.print(result, out);
+    return state == PipelineResult.State.FAILED ? 1 : 0;
+  }
+
+  /** Bare {@code --help}, or {@code --help=ServingOptions} as {@link Main} passes it; other help is Beam's. */
+  private static boolean asksForServingHelp(String[] args) {
+    return Arrays.stream(args).anyMatch(a -> a.equals("--help")
+        || a.equals("--help=" + ServingOptions.class.getName())
+        || a.equals("--help=" + ServingOptions.class.getSimpleName()));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "invalid option";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** Parses and checks the options; a bad value throws {@link IllegalArgumentException} saying which. */
   public static ServingOptions parse(String[] args) {
     PipelineOptionsFactory.register(ServingOptions.class);
     ServingOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ServingOptions.class);
+    OptionChecks.check(options);
     applyRunnerDefaults(options, args);
     return options;
   }
@@ -40,9 +83,15 @@ public final class ServingMain {
    * Runner settings the serving pipeline needs, where the command line does not set them:
    *
    * <ul>
-   *   <li>{@code Pipeline.run()} returns at once on the DirectRunner and the FlinkRunner, so that
-   *       {@code --durationSeconds}, Ctrl-C and tests can stop an unbounded pipeline through its
-   *       result;
+   *   <li>{@code Pipeline.run()} returns at once on the DirectRunner, so that {@code
+   *       --durationSeconds}, Ctrl-C and tests can stop an unbounded pipeline through its result;
+   *   <li>on Flink, a bounded input (a file, or Kafka with both {@code --maxRecords} and {@code
+   *       --maxModels}) runs attached: {@code Pipeline.run()} returns when the job has ended, with
+   *       its final state and metrics. A detached job on the in-process cluster ({@code [local]},
+   *       {@code [auto]}) cannot report them: that cluster shuts down as soon as its job ends, and
+   *       asking the job's result for its state then fails with "MiniCluster is not yet running or
+   *       has already been shut down". Unbounded Kafka runs stay detached, so that they can be
+   *       stopped through their result; {@code --attachedMode} decides when given;
    *   <li>on Flink, bundles end within the maximum batch wait ({@code --maxBundleTimeMills}: Flink
    *       checks it every half bundle time, so two thirds of the wait), and idle sources look for new
    *       records as often ({@code --autoWatermarkInterval}; Flink's default lets an idle Kafka
@@ -51,14 +100,20 @@ public final class ServingMain {
    */
   public static void applyRunnerDefaults(PipelineOptions options, String[] args) {
     String runner = options.getRunner().getSimpleName();
+    ServingOptions serving = options.as(ServingOptions.class);
     if (runner.equals("DirectRunner")) {
       options.as(DirectOptions.class).setBlockOnRun(false);
     } else if (runner.equals("FlinkRunner")) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
       if (!given(args, "attachedMode")) {
-        flink.setAttachedMode(false);
+        flink.setAttachedMode(boundedInput(serving));
       }
-      long maxWait = options.as(ServingOptions.class).getMaxBatchWaitMillis();
+      if (flink.getAttachedMode() && serving.getDurationSeconds() > 0) {
+        LOG.warn("--durationSeconds={} does not stop an attached Flink run: it ends when its input does"
+            + " (a bounded input runs attached so that it ends with its state and metrics)",
+            serving.getDurationSeconds());
+      }
+      long maxWait = serving.getMaxBatchWaitMillis();
       if (!given(args, "maxBundleTimeMills")) {
         flink.setMaxBundleTimeMills(Math.max(1, maxWait * 2 / 3));
       }
@@ -68,21 +123,29 @@ public final class ServingMain {
     }
   }
 
+  /** True when the input ends by itself: a file, or Kafka with both --maxRecords and --maxModels. */
+  static boolean boundedInput(ServingOptions o) {
+    return o.getInputFile() != null || (o.getMaxRecords() > 0 && o.getMaxModels() > 0);
+  }
+
   private static boolean given(String[] args, String option) {
     return Arrays.stream(args).anyMatch(a -> a.startsWith("--" + option + "=") || a.equals("--" + option));
   }
 
   /** Builds and runs the pipeline, waiting for it to end, for --durationSeconds, or for Ctrl-C. */
   public static PipelineResult run(ServingOptions options) throws Exception {
+    return awaitEnd(build(options).run(), options.getDurationSeconds());
+  }
+
+  /** The pipeline for the options: on files with --inputFile, else on Kafka (creating missing topics). */
+  static Pipeline build(ServingOptions options) {
     boolean fileMode = options.getInputFile() != null;
     if (!fileMode && options.getCreateTopics()) {
       KafkaTopics.ensureTopics(options.getBootstrapServers(), KafkaTopics.servingTopics(
           options.getModelTopic(), options.getDataTopic(), options.getOutputTopic(),
           options.getDeadLetterTopic(), options.getTopicPartitions()));
     }
-    Pipeline pipeline = fileMode ? FileServing.build(options) : KafkaServing.build(options);
-    PipelineResult result = pipeline.run();
-    return awaitEnd(result, options.getDurationSeconds());
+    return fileMode ? FileServing.build(options) : KafkaServing.build(options);
   }
 
   /** Waits for the run to end, for at most {@code seconds} (0: no limit), and cancels it on Ctrl-C. */
@@ -90,9 +153,19 @@ public final class ServingMain {
     Thread cancelOnExit = new Thread(() -> cancelQuietly(result), "cancel-pipeline");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try {
-      PipelineResult.State state = seconds > 0
-          ? result.waitUntilFinish(Duration.standardSeconds(seconds))
-          : result.waitUntilFinish();
+      PipelineResult.State state;
+      try {
+        state = seconds > 0
+            ? result.waitUntilFinish(Duration.standardSeconds(seconds))
+            : result.waitUntilFinish();
+      } catch (IllegalStateException e) {
+        if (result instanceof FlinkDetachedRunnerResult) {
+          throw new IllegalStateException("the detached Flink job can no longer be asked how it ended: an"
+              + " in-process Flink cluster shuts down with its job (" + e.getMessage() + "); run it attached,"
+              + " the default for a bounded input, to get its final state and metrics", e);
+        }
+        throw e;
+      }
       if (state == null || !state.isTerminal()) {
         LOG.info("Stopping the pipeline after {} s", seconds);
         cancelQuietly(result);
@@ -105,6 +178,19 @@ public final class ServingMain {
       }
     }
     return result;
+  }
+
+  /**
+   * The state of an ended or stopped run, or {@code UNKNOWN} when the runner can no longer tell (a
+   * detached job on an in-process Flink cluster, which shut down when the job was cancelled).
+   */
+  static PipelineResult.State finalState(PipelineResult result) {
+    try {
+      return result.getState();
+    } catch (RuntimeException e) {
+      LOG.warn("The runner cannot tell how the pipeline ended: {}", e.toString());
+      return PipelineResult.State.UNKNOWN;
+    }
   }
 
   static void cancelQuietly(PipelineResult result) {

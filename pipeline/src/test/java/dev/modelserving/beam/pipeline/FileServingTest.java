@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,9 +21,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** File mode end to end on the DirectRunner: CSV or JSON lines in, JSON lines out, with real models. */
 class FileServingTest {
@@ -168,6 +175,132 @@ class FileServingTest {
     assertThat(e.getMessage(), containsString("one model per data type"));
   }
 
+  /**
+   * A bounded file run with records many times the hold limit: keyed and broadcast serving score
+   * every record, hold none back as unserved, and give the same result with the same model for each.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pmml", "tensorflow"})
+  void keyedAndBroadcastModesScoreEveryRecordAlikeWhenTheRecordsAreManyTimesTheHoldLimit(String model)
+      throws Exception {
+    Path input = TESTDATA.resolve("wine.csv");
+    List<String> all = wineLines(-1);
+    List<String> rows = all.subList(1, all.size());
+    assertThat(rows, hasSize(2000));
+    String[] modelOptions = model.equals("pmml")
+        ? new String[] {"--modelFiles=" + TESTDATA.resolve("models/wine-tree.pmml")}
+        : new String[] {"--modelFiles=" + TESTDATA.resolve("models/wine-mlp"),
+            "--tensorColumns=" + String.join(",", WineSchema.NUMERIC_FEATURES)};
+
+    Map<String, JsonNode> keyed = null;
+    Map<String, JsonNode> broadcast = null;
+    for (String mode : List.of("keyed", "broadcast")) {
+      List<String> args = new ArrayList<>(List.of(modelOptions));
+      args.addAll(List.of("--servingMode=" + mode, "--maxHeldRecords=10"));
+      Run run = serve(input, args.toArray(new String[0]));
+
+      assertTrue(run.hasStep(mode.equals("keyed") ? "ServeWithKeyedModels" : "ServeWithBroadcastModels"), mode);
+      assertThat(mode, run.failures, hasSize(0));
+      assertThat(mode, run.scored, hasSize(rows.size()));
+      assertEquals(rows.size(), ServingReport.sum(run.counters, "received"), mode);
+      assertEquals(rows.size(), ServingReport.sum(run.counters, "scored"), mode);
+      assertEquals(0, ServingReport.sum(run.counters, "unserved"), mode);
+      assertEquals(0, ServingReport.sum(run.counters, "dead-lettered"), mode);
+      Map<String, JsonNode> outcomes = outcomesById(run.scored);
+      assertEquals(rows.stream().map(r -> r.substring(0, r.indexOf(','))).collect(Collectors.toSet()),
+          outcomes.keySet(), mode);
+      if (mode.equals("keyed")) {
+        keyed = outcomes;
+      } else {
+        broadcast = outcomes;
+      }
+    }
+    assertEquals(keyed, broadcast);
+  }
+
+  /** Per record id: the result, the model (name, version, uuid, format) and the decision. */
+  private static Map<String, JsonNode> outcomesById(List<JsonNode> scored) {
+    Map<String, JsonNode> outcomes = new TreeMap<>();
+    for (JsonNode n : scored) {
+      com.fasterxml.jackson.databind.node.ObjectNode outcome = JSON.createObjectNode();
+      outcome.set("result", n.path("result"));
+      outcome.set("model", n.path("model"));
+      outcome.set("decision", n.path("decision"));
+      assertTrue(outcome.path("result").size() > 0, n.toString());
+      assertEquals(4, outcome.path("model").size(), n.toString());
+      assertThat(outcomes.put(n.path("id").asText(), outcome), equalTo(null)); // each record once
+    }
+    return outcomes;
+  }
+
+  @Test
+  void scoredJsonHasTheModelsNamedOutputsInResultFieldsAndTheBatchSize() throws Exception {
+    Path input = write("wines.csv", wineLines(ROWS + 1));
+    Path tree = treeWithOutputFields();
+
+    Run run = serve(input, "--modelFiles=" + tree, "--maxBatchSize=7");
+
+    assertThat(run.scored, hasSize(ROWS));
+    Map<String, List<JsonNode>> byModelCall = new java.util.HashMap<>();
+    for (JsonNode n : run.scored) {
+      JsonNode result = n.path("result");
+      JsonNode fields = result.path("fields");
+      assertThat(fieldNames(fields), equalTo(List.of(
+          "quality_class", "predicted_class", "probability_low", "probability_medium", "probability_high")));
+      String label = result.path("label").asText();
+      assertFalse(label.isEmpty());
+      assertEquals(label, fields.path("quality_class").asText()); // the target
+      assertEquals(label, fields.path("predicted_class").asText());
+      for (String c : List.of("low", "medium", "high")) {
+        assertTrue(fields.path("probability_" + c).isNumber());
+        assertEquals(result.path("probabilities").path(c).asDouble(),
+            fields.path("probability_" + c).asDouble(), 1e-12);
+      }
+      JsonNode batchSize = n.path("batchSize");
+      assertTrue(batchSize.isInt(), n.toString());
+      assertTrue(batchSize.asInt() >= 1 && batchSize.asInt() <= 7, n.toString());
+      byModelCall.computeIfAbsent(n.path("servedAt").asText() + "/" + n.path("latencyMicros").asText(),
+          k -> new ArrayList<>()).add(n);
+    }
+    // The records of one model call share its time and latency, and each tells how many they were.
+    byModelCall.forEach((call, records) -> records.forEach(
+        r -> assertEquals(records.size(), r.path("batchSize").asInt(), call)));
+  }
+
+  @Test
+  void aRegressionHasAValueAndItsTargetFieldButNoLabel() throws Exception {
+    Path input = write("wines.csv", wineLines(ROWS + 1));
+
+    Run run = serve(input, "--modelFiles=" + TESTDATA.resolve("models/wine-linear.pmml"));
+
+    assertThat(run.scored, hasSize(ROWS));
+    for (JsonNode n : run.scored) {
+      JsonNode result = n.path("result");
+      assertTrue(result.path("value").isNumber(), n.toString());
+      assertFalse(result.has("label"), n.toString());
+      assertFalse(result.has("probabilities"), n.toString());
+      assertThat(fieldNames(result.path("fields")), equalTo(List.of("quality")));
+      assertEquals(result.path("value").asDouble(), result.path("fields").path("quality").asDouble(), 0.0);
+      assertTrue(n.path("batchSize").asInt() >= 1, n.toString());
+    }
+  }
+
+  /** The demo tree with PMML Output fields: its predicted class and a probability per class. */
+  private Path treeWithOutputFields() throws IOException {
+    String pmml = Files.readString(TESTDATA.resolve("models/wine-tree.pmml"), StandardCharsets.UTF_8);
+    StringBuilder output = new StringBuilder("\t\t<Output>\n\t\t\t<OutputField name=\"predicted_class\""
+        + " optype=\"categorical\" dataType=\"string\" feature=\"predictedValue\"/>\n");
+    for (String c : List.of("low", "medium", "high")) {
+      output.append("\t\t\t<OutputField name=\"probability_").append(c).append("\" optype=\"continuous\"")
+          .append(" dataType=\"double\" feature=\"probability\" value=\"").append(c).append("\"/>\n");
+    }
+    output.append("\t\t</Output>");
+    int end = pmml.indexOf("</MiningSchema>") + "</MiningSchema>".length();
+    assertTrue(end > "</MiningSchema>".length());
+    return Files.writeString(dir.resolve("wine-tree-outputs.pmml"),
+        pmml.substring(0, end) + "\n" + output + pmml.substring(end), StandardCharsets.UTF_8);
+  }
+
   private static Map<String, Double> values(Run run) {
     assertThat(run.failures, hasSize(0));
     return run.scored.stream().collect(Collectors.toMap(
@@ -181,21 +314,48 @@ class FileServingTest {
         "--deadLetterFile=" + dir.resolve("failures.jsonl"),
         "--dataTypes=wine"));
     args.addAll(List.of(extra));
-    PipelineResult result = ServingMain.run(ServingMain.parse(args.toArray(new String[0])));
+    ServingOptions options = ServingMain.parse(args.toArray(new String[0]));
+    Pipeline pipeline = ServingMain.build(options);
+    Set<String> steps = stepNames(pipeline);
+    PipelineResult result = ServingMain.awaitEnd(pipeline.run(), options.getDurationSeconds());
     assertEquals(PipelineResult.State.DONE, result.getState());
     return new Run(readJson(dir.resolve("scored.jsonl")), readJson(dir.resolve("failures.jsonl")),
-        ServingReport.counters(result));
+        ServingReport.counters(result), steps);
+  }
+
+  /** The full names of the pipeline's transforms. */
+  private static Set<String> stepNames(Pipeline pipeline) {
+    Set<String> names = new java.util.HashSet<>();
+    pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+        names.add(node.getFullName());
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+
+      @Override
+      public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+        names.add(node.getFullName());
+      }
+    });
+    return names;
   }
 
   private static final class Run {
     final List<JsonNode> scored;
     final List<JsonNode> failures;
     final Map<String, Long> counters;
+    final Set<String> steps;
 
-    Run(List<JsonNode> scored, List<JsonNode> failures, Map<String, Long> counters) {
+    Run(List<JsonNode> scored, List<JsonNode> failures, Map<String, Long> counters, Set<String> steps) {
       this.scored = scored;
       this.failures = failures;
       this.counters = counters;
+      this.steps = steps;
+    }
+
+    boolean hasStep(String name) {
+      return steps.stream().anyMatch(s -> s.endsWith("/" + name));
     }
   }
 
@@ -210,10 +370,11 @@ class FileServingTest {
         Collectors.mapping(n -> n.path("reason").asText(), Collectors.toList())));
   }
 
+  /** The first {@code n} lines of wine.csv, header included; all of them when {@code n} is negative. */
   private static List<String> wineLines(int n) throws IOException {
     List<String> all = Files.readAllLines(TESTDATA.resolve("wine.csv"), StandardCharsets.UTF_8);
     assertThat(all.get(0), equalTo(String.join(",", WineSchema.COLUMNS)));
-    return all.subList(0, n);
+    return n < 0 ? all : all.subList(0, n);
   }
 
   private Path write(String name, List<String> lines) throws IOException {

@@ -86,26 +86,58 @@ public final class RecordParser implements Serializable {
 
   /**
    * A CSV value as a number when it is one, so that numbers are parsed once, when the record is
-   * read, and not on every model call. Text stays text, and so do numbers written with a leading
-   * zero or plus sign ("007", "+5"): they are codes, and must reach a categorical model input as
-   * written. Non-finite values ("NaN", "Infinity") stay text.
+   * read, and not on every model call. Only plain decimal notation is a number: an optional minus,
+   * digits with an optional fraction, an optional exponent ({@code 9.5}, {@code -0.25}, {@code .5},
+   * {@code 1e-3}). Everything else stays text as written: text, numbers written with a leading zero
+   * or plus sign ("007", "+5"), which are codes and must reach a categorical model input as written,
+   * Java's other number forms ("5d", "0x1p3"), and non-finite values ("NaN", "Infinity", "1e999").
    */
   static Object numberOrText(String v) {
-    char c = v.charAt(0);
-    boolean digitFirst = c >= '0' && c <= '9';
-    if (!(digitFirst || c == '-' || c == '.')) {
+    if (!isPlainDecimal(v)) {
       return v;
     }
-    int firstDigit = c == '-' ? 1 : 0;
-    if (v.length() > firstDigit + 1 && v.charAt(firstDigit) == '0' && Character.isDigit(v.charAt(firstDigit + 1))) {
-      return v;
+    double d = Double.parseDouble(v);
+    return Double.isFinite(d) ? (Object) d : v;
+  }
+
+  private static boolean isPlainDecimal(String v) {
+    int n = v.length();
+    int i = n > 0 && v.charAt(0) == '-' ? 1 : 0;
+    int integer = i;
+    i = digits(v, i);
+    int integerDigits = i - integer;
+    if (integerDigits > 1 && v.charAt(integer) == '0') {
+      return false; // "007"
     }
-    try {
-      double d = Double.parseDouble(v);
-      return Double.isFinite(d) ? (Object) d : v;
-    } catch (NumberFormatException e) {
-      return v;
+    int fractionDigits = 0;
+    if (i < n && v.charAt(i) == '.') {
+      int fraction = i + 1;
+      i = digits(v, fraction);
+      fractionDigits = i - fraction;
     }
+    if (integerDigits + fractionDigits == 0) {
+      return false;
+    }
+    if (i < n && (v.charAt(i) == 'e' || v.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+        i++;
+      }
+      int exponent = i;
+      i = digits(v, i);
+      if (i == exponent) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  /** The index after the ASCII digits of {@code v} from {@code i}. */
+  private static int digits(String v, int i) {
+    while (i < v.length() && v.charAt(i) >= '0' && v.charAt(i) <= '9') {
+      i++;
+    }
+    return i;
   }
 
   /** Splits a CSV line; double quotes enclose values that contain the separator ("" is a quote). */

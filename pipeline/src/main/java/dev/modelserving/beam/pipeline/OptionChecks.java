@@ -1,0 +1,41 @@
+package dev.modelserving.beam.pipeline;
+
+import java.util.List;
+
+/**
+ * Checks the serve options that name a choice or a limit, before anything starts: a bad value fails
+ * at once with a one-line message naming the option and what it accepts, not after a Kafka
+ * connection or deep inside the pipeline construction.
+ */
+final class OptionChecks {
+  private OptionChecks() {}
+
+  /** @throws IllegalArgumentException naming the first bad option and the values it accepts */
+  static void check(ServingOptions o) {
+    boolean fileMode = o.getInputFile() != null;
+    ServingPipeline.servingMode(o, fileMode);
+    ServingPipeline.swapPolicy(o);
+    if ("hold".equalsIgnoreCase(o.getNoModelPolicy().trim())) {
+      atLeast("--maxHeldRecords", o.getMaxHeldRecords(), 1);
+      atLeast("--maxHoldSeconds", o.getMaxHoldSeconds(), 1);
+    }
+    ServingPipeline.noModelPolicy(o);
+    // --dataFormat and --csvSeparator; in file mode the CSV columns come from the header row, read later
+    ServingPipeline.recordSchema(o, fileMode ? List.of(o.getIdField()) : null);
+    atLeast("--minBatchSize", o.getMinBatchSize(), 1);
+    atLeast("--maxBatchSize", o.getMaxBatchSize(), o.getMinBatchSize(), " (--minBatchSize)");
+    atLeast("--maxBatchWaitMillis", o.getMaxBatchWaitMillis(), 1);
+    atLeast("--maxLoadedModels", o.getMaxLoadedModels(), 1);
+    atLeast("--shards", o.getShards(), 0);
+  }
+
+  private static void atLeast(String option, long value, long min) {
+    atLeast(option, value, min, "");
+  }
+
+  private static void atLeast(String option, long value, long min, String what) {
+    if (value < min) {
+      throw new IllegalArgumentException(option + " must be at least " + min + what + ", was " + value);
+    }
+  }
+}
