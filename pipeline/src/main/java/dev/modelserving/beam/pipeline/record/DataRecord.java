@@ -2,9 +2,8 @@ package dev.modelserving.beam.pipeline.record;
 
 import dev.modelserving.beam.model.Features;
 import java.io.Serializable;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,26 +18,44 @@ public final class DataRecord implements Serializable {
 
   private final String id;
   private final String dataType;
-  private final Map<String, Object> fields;
+  private final FieldNames names;
+  private final Object[] values;
   private final String payload;
+  private final transient RecordFields fields;
 
   /**
+   * A record with these fields, in the map's order.
+   *
    * @throws IllegalArgumentException if a field value is not a Double, a String or null (a coder
    *     round trip would turn it into text)
    */
   public DataRecord(String id, String dataType, Map<String, Object> fields, String payload) {
-    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(fields);
-    for (Map.Entry<String, Object> e : copy.entrySet()) {
-      Object v = e.getValue();
+    this(id, dataType, FieldNames.of(List.copyOf(fields.keySet())), fields.values().toArray(), payload);
+  }
+
+  /**
+   * A record whose field names are shared with other records; {@code values} are in the order of
+   * the names, and the record keeps the array (do not change it afterwards).
+   *
+   * @throws IllegalArgumentException if the counts differ, or a value is not a Double, a String or null
+   */
+  public DataRecord(String id, String dataType, FieldNames names, Object[] values, String payload) {
+    if (values.length != names.size()) {
+      throw new IllegalArgumentException(values.length + " values for " + names.size() + " fields " + names);
+    }
+    for (int i = 0; i < values.length; i++) {
+      Object v = values[i];
       if (v != null && !(v instanceof Double) && !(v instanceof String)) {
-        throw new IllegalArgumentException("field '" + e.getKey() + "' is a " + v.getClass().getSimpleName()
+        throw new IllegalArgumentException("field '" + names.name(i) + "' is a " + v.getClass().getSimpleName()
             + "; record fields are Double, String or null");
       }
     }
     this.id = id;
     this.dataType = dataType;
-    this.fields = Collections.unmodifiableMap(copy);
+    this.names = names;
+    this.values = values;
     this.payload = payload;
+    this.fields = new RecordFields(names, values);
   }
 
   /** The record id, or null if the records have no id field. */
@@ -51,8 +68,19 @@ public final class DataRecord implements Serializable {
     return dataType;
   }
 
+  /** The fields in order, as an unmodifiable map. */
   public Map<String, Object> getFields() {
-    return fields;
+    return fields != null ? fields : new RecordFields(names, values);
+  }
+
+  /** The field names, shared with the other records of the schema. */
+  public FieldNames getFieldNames() {
+    return names;
+  }
+
+  /** The value of field {@code position}. */
+  public Object getValue(int position) {
+    return values[position];
   }
 
   /** The text the record was parsed from. */
@@ -62,7 +90,7 @@ public final class DataRecord implements Serializable {
 
   /** All fields as model features. */
   public Features toFeatures() {
-    return Features.view(fields);
+    return Features.view(getFields());
   }
 
   @Override
@@ -74,20 +102,8 @@ public final class DataRecord implements Serializable {
     return Objects.equals(id, r.id)
         && Objects.equals(dataType, r.dataType)
         && Objects.equals(payload, r.payload)
-        && sameFieldsInOrder(fields, r.fields);
-  }
-
-  private static boolean sameFieldsInOrder(Map<String, Object> a, Map<String, Object> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    Iterator<Map.Entry<String, Object>> other = b.entrySet().iterator();
-    for (Map.Entry<String, Object> e : a.entrySet()) {
-      if (!e.equals(other.next())) {
-        return false;
-      }
-    }
-    return true;
+        && names.equals(r.names)
+        && Arrays.equals(values, r.values);
   }
 
   @Override

@@ -21,6 +21,10 @@ public final class RecordParser implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RecordSchema schema;
+  /** The CSV columns, shared by every CSV record this parser makes. */
+  private transient FieldNames csvNames;
+  /** The field names of the last JSON record, reused while the next records have the same. */
+  private transient FieldNames lastJsonNames;
 
   public RecordParser(RecordSchema schema) {
     this.schema = schema;
@@ -30,14 +34,28 @@ public final class RecordParser implements Serializable {
     if (line == null || line.isBlank()) {
       throw new IllegalArgumentException("empty record");
     }
-    Map<String, Object> fields =
-        schema.getFormat() == RecordSchema.Format.CSV ? parseCsv(line) : parseJson(line);
-    Object id = fields.get(schema.getIdField());
-    Object dataType = fields.get(schema.getDataTypeField());
+    return schema.getFormat() == RecordSchema.Format.CSV ? parseCsv(line) : record(parseJson(line), line);
+  }
+
+  private DataRecord record(Map<String, Object> fields, String line) {
+    FieldNames names = lastJsonNames;
+    if (names == null || !names.names().equals(new ArrayList<>(fields.keySet()))) {
+      names = FieldNames.of(new ArrayList<>(fields.keySet()));
+      lastJsonNames = names;
+    }
+    return record(names, fields.values().toArray(), line);
+  }
+
+  private DataRecord record(FieldNames names, Object[] values, String line) {
+    int idAt = names.position(schema.getIdField());
+    int typeAt = names.position(schema.getDataTypeField());
+    Object id = idAt < 0 ? null : values[idAt];
+    Object dataType = typeAt < 0 ? null : values[typeAt];
     return new DataRecord(
         id == null ? null : text(id),
         dataType == null ? schema.getDefaultDataType() : text(dataType),
-        fields,
+        names,
+        values,
         line);
   }
 
@@ -66,7 +84,7 @@ public final class RecordParser implements Serializable {
     }
   }
 
-  private Map<String, Object> parseCsv(String line) {
+  private DataRecord parseCsv(String line) {
     List<String> values = splitCsv(line, schema.getSeparator());
     List<String> columns = schema.getColumns();
     if (values.size() != columns.size()) {
@@ -74,14 +92,17 @@ public final class RecordParser implements Serializable {
           "expected " + columns.size() + " CSV values (" + String.join(String.valueOf(schema.getSeparator()), columns)
               + ") but found " + values.size());
     }
-    Map<String, Object> fields = new LinkedHashMap<>(columns.size() * 2);
-    for (int i = 0; i < values.size(); i++) {
+    if (csvNames == null) {
+      csvNames = FieldNames.of(columns);
+    }
+    Object[] fields = new Object[columns.size()];
+    for (int i = 0; i < fields.length; i++) {
       String column = columns.get(i);
       String v = values.get(i).trim();
       boolean keepText = column.equals(schema.getIdField()) || column.equals(schema.getDataTypeField());
-      fields.put(column, v.isEmpty() ? null : keepText ? v : numberOrText(v));
+      fields[i] = v.isEmpty() ? null : keepText ? v : numberOrText(v);
     }
-    return fields;
+    return record(csvNames, fields, line);
   }
 
   /**

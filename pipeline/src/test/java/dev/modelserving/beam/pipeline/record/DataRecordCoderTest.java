@@ -100,4 +100,39 @@ class DataRecordCoderTest {
     }
     return new DataRecord(id, dataType, map, payload);
   }
+
+  /**
+   * A batch (as ServeModels encodes it before its shuffle) writes each list of field names once:
+   * records of two schemas in one batch come back equal, in order, sharing their schema's names.
+   */
+  @Test
+  void aBatchWritesEachListOfFieldNamesOnceAndDecodesEqualRecords() throws Exception {
+    RecordParser csv = new RecordParser(RecordSchema.csv(List.of("id", "data_type", "x", "y"), ',', "id", "data_type", null));
+    RecordParser json = new RecordParser(RecordSchema.json(List.of(), "id", "data_type", "wine"));
+    List<DataRecord> batch = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      batch.add(csv.parse("r" + i + ",wine," + i + ",text" + i));
+      if (i % 10 == 0) {
+        batch.add(json.parse("{\"id\": \"j" + i + "\", \"z\": " + i + ", \"w\": null}"));
+      }
+    }
+    java.io.ByteArrayOutputStream together = new java.io.ByteArrayOutputStream();
+    DataRecordCoder.of().encodeAll(batch, together);
+    java.io.ByteArrayOutputStream oneByOne = new java.io.ByteArrayOutputStream();
+    for (DataRecord r : batch) {
+      DataRecordCoder.of().encode(r, oneByOne);
+    }
+
+    List<DataRecord> decoded =
+        DataRecordCoder.of().decodeAll(batch.size(), new java.io.ByteArrayInputStream(together.toByteArray()));
+    assertEquals(batch, decoded);
+    assertEquals(decoded.get(0).getFieldNames(), decoded.get(2).getFieldNames());
+    org.junit.jupiter.api.Assertions.assertSame(decoded.get(0).getFieldNames(), decoded.get(2).getFieldNames());
+    // One by one, each record repeats its names: 4 CSV names take 18 bytes, 3 JSON names 8. The
+    // batch writes a count of lists (1 byte), each list once, and a list index per record (1 byte).
+    int csvRecords = 50;
+    int jsonRecords = 5;
+    int expected = oneByOne.size() - csvRecords * 18 - jsonRecords * 8 + 1 + 18 + 8 + (csvRecords + jsonRecords);
+    assertEquals(expected, together.size());
+  }
 }

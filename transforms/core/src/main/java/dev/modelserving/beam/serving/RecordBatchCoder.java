@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import dev.modelserving.beam.record.BatchedCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -12,7 +13,11 @@ import org.apache.beam.sdk.coders.StructuredCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
-/** Encodes a {@link RecordBatch}: data type, count, then each record's timestamp and record. */
+/**
+ * Encodes a {@link RecordBatch}: data type, count, the records' timestamps, then the records: all
+ * together if the record coder is a {@link BatchedCoder}, else one by one.
+ */
+@SuppressWarnings("unchecked")
 final class RecordBatchCoder<T> extends StructuredCoder<RecordBatch<T>> {
   private static final Coder<String> STRING = StringUtf8Coder.of();
   private static final Coder<Integer> COUNT = VarIntCoder.of();
@@ -33,7 +38,13 @@ final class RecordBatchCoder<T> extends StructuredCoder<RecordBatch<T>> {
     COUNT.encode(batch.size(), out);
     for (int i = 0; i < batch.size(); i++) {
       MILLIS.encode(batch.timestampMillis(i), out);
-      recordCoder.encode(batch.record(i), out);
+    }
+    if (recordCoder instanceof BatchedCoder) {
+      ((BatchedCoder<T>) recordCoder).encodeAll(batch.records(), out);
+    } else {
+      for (T record : batch.records()) {
+        recordCoder.encode(record, out);
+      }
     }
   }
 
@@ -44,11 +55,21 @@ final class RecordBatchCoder<T> extends StructuredCoder<RecordBatch<T>> {
     if (n < 0) {
       throw new CoderException("negative record count " + n + " in a record batch");
     }
-    List<T> records = new ArrayList<>(n);
     long[] timestamps = new long[n];
     for (int i = 0; i < n; i++) {
       timestamps[i] = MILLIS.decode(in);
-      records.add(recordCoder.decode(in));
+    }
+    List<T> records;
+    if (recordCoder instanceof BatchedCoder) {
+      records = ((BatchedCoder<T>) recordCoder).decodeAll(n, in);
+      if (records.size() != n) {
+        throw new CoderException(recordCoder + " decoded " + records.size() + " records of a batch of " + n);
+      }
+    } else {
+      records = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        records.add(recordCoder.decode(in));
+      }
     }
     return new RecordBatch<>(dataType, records, timestamps);
   }
