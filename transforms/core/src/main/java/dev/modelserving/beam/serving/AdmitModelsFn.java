@@ -43,16 +43,14 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelDescrip
 
   @Setup
   public void setup() {
-    cache = ModelCache.shared();
-    cache.ensureCapacity(config.maxLoadedModels);
-    cache.register();
+    cache = ModelCache.shared().join(config.maxLoadedModels);
     metrics = new ServingMetrics();
   }
 
   @Teardown
   public void teardown() {
     if (cache != null) {
-      cache.unregister();
+      cache.leave();
     }
   }
 

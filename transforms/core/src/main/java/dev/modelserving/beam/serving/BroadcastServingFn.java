@@ -49,9 +49,7 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
 
   @Setup
   public void setup() {
-    cache = ModelCache.shared();
-    cache.ensureCapacity(config.maxLoadedModels);
-    cache.register();
+    cache = ModelCache.shared().join(config.maxLoadedModels);
     metrics = new ServingMetrics();
     server = new BatchServer<>(config);
     serving = new HashMap<>();
@@ -63,7 +61,7 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
   public void teardown() {
     if (cache != null) {
       serving.keySet().forEach(dataType -> cache.serve(instanceKey + dataType, null));
-      cache.unregister();
+      cache.leave();
     }
   }
 

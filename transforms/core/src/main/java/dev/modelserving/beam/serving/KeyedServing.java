@@ -9,6 +9,7 @@ import dev.modelserving.beam.serving.cache.ModelLoad;
 import java.time.Duration;
 import java.util.List;
 import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerMap;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.slf4j.Logger;
@@ -31,18 +32,31 @@ final class KeyedServing<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyedServing.class);
 
-  /** The timers of a key. */
-  static final class Timers {
-    final Timer holdExpired;
-    final Timer inputEnded;
-    final Timer loadPoll;
-    final Timer flush;
+  /** The processing-time waits of a key, in the DoFn's timer family. */
+  static final String HOLD_EXPIRED = "holdExpired";
+  static final String LOAD_POLL_TIMER = "loadPoll";
+  static final String FLUSH = "flush";
 
-    Timers(Timer holdExpired, Timer inputEnded, Timer loadPoll, Timer flush) {
-      this.holdExpired = holdExpired;
+  /** The timers of a key: its processing-time waits, and the end of the input. */
+  static final class Timers {
+    private final TimerMap waits;
+    final Timer inputEnded;
+
+    Timers(TimerMap waits, Timer inputEnded) {
+      this.waits = waits;
       this.inputEnded = inputEnded;
-      this.loadPoll = loadPoll;
-      this.flush = flush;
+    }
+
+    Timer holdExpired() {
+      return waits.get(HOLD_EXPIRED);
+    }
+
+    Timer loadPoll() {
+      return waits.get(LOAD_POLL_TIMER);
+    }
+
+    Timer flush() {
+      return waits.get(FLUSH);
     }
   }
 
@@ -113,19 +127,31 @@ final class KeyedServing<T> {
     serveOrHold(batch);
   }
 
-  /** Checks the loads, and scores held records once their model is ready. */
-  void onLoadPoll() {
-    advance(false);
+  /** A processing-time wait is over: see {@link Timers}. */
+  void onWaitOver(String wait) {
+    switch (wait) {
+      case HOLD_EXPIRED:
+        onHoldExpired();
+        break;
+      case LOAD_POLL_TIMER:
+        advance(false); // checks the loads, and scores held records once their model is ready
+        break;
+      case FLUSH:
+        onFlush();
+        break;
+      default:
+        throw new IllegalStateException("unknown wait '" + wait + "'");
+    }
   }
 
-  void onFlush() {
+  private void onFlush() {
     List<RecordBatch<T>> waiting = buffer.drain();
     if (!waiting.isEmpty()) {
       serveOrHold(RecordBatch.concat(key.getKey(), waiting));
     }
   }
 
-  void onHoldExpired() {
+  private void onHoldExpired() {
     unserveHeld(waitingFor() == null
         ? "no model arrived for data type '" + key.getKey() + "' within " + config.noModelPolicy.getMaxHoldTime()
         : "model " + waitingFor() + " was still loading after " + config.noModelPolicy.getMaxHoldTime());
@@ -170,15 +196,15 @@ final class KeyedServing<T> {
     }
     if (!held.isEmpty() && !mustWait()) {
       List<RecordBatch<T>> waiting = held.drain();
-      timers.holdExpired.clear();
+      timers.holdExpired().clear();
       timers.inputEnded.clear();
-      timers.loadPoll.clear(); // it held the watermark at the earliest held record
+      timers.loadPoll().clear(); // it held the watermark at the earliest held record
       for (RecordBatch<T> batch : waiting) {
         serveOrHold(batch);
       }
     }
     if (!config.boundedInput && isLoading()) {
-      Timer poll = held.isEmpty() ? timers.loadPoll.withNoOutputTimestamp() : timers.loadPoll.withOutputTimestamp(held.minTimestamp());
+      Timer poll = held.isEmpty() ? timers.loadPoll().withNoOutputTimestamp() : timers.loadPoll().withOutputTimestamp(held.minTimestamp());
       poll.offset(LOAD_POLL).setRelative();
     }
   }
@@ -231,7 +257,7 @@ final class KeyedServing<T> {
     ModelRef was = models.slots().current();
     models.promote(candidate.uuid);
     cache.serve(servingKey, candidate.uuid);
-    timers.loadPoll.clear();
+    timers.loadPoll().clear();
     if (key.getValue() == 0) {
       LOG.info("Data type '{}' is now served by {} (was {})", key.getKey(), candidate, was == null ? "nothing" : was);
     }
@@ -310,10 +336,10 @@ final class KeyedServing<T> {
     boolean first = buffer.isEmpty();
     buffer.add(batch);
     if (buffer.count() >= config.batchLimits.getMin()) {
-      timers.flush.clear();
+      timers.flush().clear();
       onFlush();
     } else if (first) {
-      timers.flush.withOutputTimestamp(buffer.minTimestamp()).offset(config.batchLimits.getMaxWait()).setRelative();
+      timers.flush().withOutputTimestamp(buffer.minTimestamp()).offset(config.batchLimits.getMaxWait()).setRelative();
       timers.inputEnded.withOutputTimestamp(buffer.minTimestamp()).set(GlobalWindow.INSTANCE.maxTimestamp());
     }
   }
@@ -371,7 +397,7 @@ final class KeyedServing<T> {
     held.add(batch);
     if (first) {
       if (!config.boundedInput && policy.holds()) {
-        timers.holdExpired.withOutputTimestamp(held.minTimestamp()).offset(policy.getMaxHoldTime()).setRelative();
+        timers.holdExpired().withOutputTimestamp(held.minTimestamp()).offset(policy.getMaxHoldTime()).setRelative();
       }
       timers.inputEnded.withOutputTimestamp(held.minTimestamp()).set(GlobalWindow.INSTANCE.maxTimestamp());
     }

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerMap;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -25,9 +26,9 @@ import org.joda.time.Duration;
  *
  * <ul>
  *   <li>{@code slots} and {@code models}: the key's models (see {@link KeyedModelState});
- *   <li>{@code held}: batches waiting for a model that can score them ({@code holdExpired} and
- *       {@code inputEnded} end the wait, {@code loadPoll} notices a finished load);
- *   <li>{@code buffer}: batches smaller than the minimum batch size ({@code flush} ends the wait).
+ *   <li>{@code held}: batches waiting for a model that can score them (the wait {@code holdExpired}
+ *       and the timer {@code inputEnded} end it, the wait {@code loadPoll} notices a finished load);
+ *   <li>{@code buffer}: batches smaller than the minimum batch size (the wait {@code flush} ends it).
  * </ul>
  *
  * <p>Loaded models live in the JVM-wide {@link ModelCache}, not in this DoFn, so every instance
@@ -57,17 +58,12 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
   @StateId("bufferInfo")
   private final StateSpec<ValueState<BatchBag.Info>> bufferInfoSpec = StateSpecs.value(BatchBag.InfoCoder.of());
 
-  @TimerId("holdExpired")
-  private final TimerSpec holdExpiredSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+  /** The waits measured in processing time: {@link KeyedServing#HOLD_EXPIRED}, {@link KeyedServing#LOAD_POLL_TIMER}, {@link KeyedServing#FLUSH}. */
+  @TimerFamily("waits")
+  private final TimerSpec waitsSpec = TimerSpecs.timerMap(TimeDomain.PROCESSING_TIME);
 
   @TimerId("inputEnded")
   private final TimerSpec inputEndedSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
-
-  @TimerId("loadPoll")
-  private final TimerSpec loadPollSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
-
-  @TimerId("flush")
-  private final TimerSpec flushSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
   private transient ModelCache cache;
   private transient ServingMetrics metrics;
@@ -82,9 +78,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
 
   @Setup
   public void setup() {
-    cache = ModelCache.shared();
-    cache.ensureCapacity(config.maxLoadedModels);
-    cache.register();
+    cache = ModelCache.shared().join(config.maxLoadedModels);
     metrics = new ServingMetrics();
     server = new BatchServer<>(config);
   }
@@ -92,7 +86,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
   @Teardown
   public void teardown() {
     if (cache != null) {
-      cache.unregister();
+      cache.leave();
     }
   }
 
@@ -105,13 +99,11 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
       @StateId("buffer") BagState<RecordBatch<T>> buffer,
       @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
-      @TimerId("holdExpired") Timer holdExpired,
+      @TimerFamily("waits") TimerMap waits,
       @TimerId("inputEnded") Timer inputEnded,
-      @TimerId("loadPoll") Timer loadPoll,
-      @TimerId("flush") Timer flush,
       MultiOutputReceiver out) {
     KeyedServing<T> serving = serving(element.getKey(), slots, models, held, heldInfo, buffer, bufferInfo,
-        holdExpired, inputEnded, loadPoll, flush, out);
+        waits, inputEnded, out);
     ServingEvent<T> event = element.getValue();
     if (event.isModel()) {
       serving.onModel(event.model());
@@ -120,8 +112,9 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
     }
   }
 
-  @OnTimer("loadPoll")
-  public void onLoadPoll(
+  @OnTimerFamily("waits")
+  public void onWaitOver(
+      @TimerId String wait,
       @Key KV<String, Integer> key,
       @StateId("slots") ValueState<ModelSlots> slots,
       @StateId("models") MapState<String, ModelDescriptor> models,
@@ -129,49 +122,10 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
       @StateId("buffer") BagState<RecordBatch<T>> buffer,
       @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
-      @TimerId("holdExpired") Timer holdExpired,
+      @TimerFamily("waits") TimerMap waits,
       @TimerId("inputEnded") Timer inputEnded,
-      @TimerId("loadPoll") Timer loadPoll,
-      @TimerId("flush") Timer flush,
       MultiOutputReceiver out) {
-    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, holdExpired, inputEnded, loadPoll, flush, out)
-        .onLoadPoll();
-  }
-
-  @OnTimer("flush")
-  public void onFlush(
-      @Key KV<String, Integer> key,
-      @StateId("slots") ValueState<ModelSlots> slots,
-      @StateId("models") MapState<String, ModelDescriptor> models,
-      @StateId("held") BagState<RecordBatch<T>> held,
-      @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
-      @StateId("buffer") BagState<RecordBatch<T>> buffer,
-      @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
-      @TimerId("holdExpired") Timer holdExpired,
-      @TimerId("inputEnded") Timer inputEnded,
-      @TimerId("loadPoll") Timer loadPoll,
-      @TimerId("flush") Timer flush,
-      MultiOutputReceiver out) {
-    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, holdExpired, inputEnded, loadPoll, flush, out)
-        .onFlush();
-  }
-
-  @OnTimer("holdExpired")
-  public void onHoldExpired(
-      @Key KV<String, Integer> key,
-      @StateId("slots") ValueState<ModelSlots> slots,
-      @StateId("models") MapState<String, ModelDescriptor> models,
-      @StateId("held") BagState<RecordBatch<T>> held,
-      @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
-      @StateId("buffer") BagState<RecordBatch<T>> buffer,
-      @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
-      @TimerId("holdExpired") Timer holdExpired,
-      @TimerId("inputEnded") Timer inputEnded,
-      @TimerId("loadPoll") Timer loadPoll,
-      @TimerId("flush") Timer flush,
-      MultiOutputReceiver out) {
-    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, holdExpired, inputEnded, loadPoll, flush, out)
-        .onHoldExpired();
+    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, waits, inputEnded, out).onWaitOver(wait);
   }
 
   @OnTimer("inputEnded")
@@ -183,13 +137,10 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
       @StateId("buffer") BagState<RecordBatch<T>> buffer,
       @StateId("bufferInfo") ValueState<BatchBag.Info> bufferInfo,
-      @TimerId("holdExpired") Timer holdExpired,
+      @TimerFamily("waits") TimerMap waits,
       @TimerId("inputEnded") Timer inputEnded,
-      @TimerId("loadPoll") Timer loadPoll,
-      @TimerId("flush") Timer flush,
       MultiOutputReceiver out) {
-    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, holdExpired, inputEnded, loadPoll, flush, out)
-        .onInputEnded();
+    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, waits, inputEnded, out).onInputEnded();
   }
 
   /** See {@link ServingOutputs}: records keep their own timestamps. */
@@ -207,14 +158,11 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       ValueState<BatchBag.Info> heldInfo,
       BagState<RecordBatch<T>> buffer,
       ValueState<BatchBag.Info> bufferInfo,
-      Timer holdExpired,
+      TimerMap waits,
       Timer inputEnded,
-      Timer loadPoll,
-      Timer flush,
       MultiOutputReceiver out) {
     return new KeyedServing<>(config, cache, server, key, new KeyedModelState(slots, models),
         new BatchBag<>(held, heldInfo), new BatchBag<>(buffer, bufferInfo),
-        new KeyedServing.Timers(holdExpired, inputEnded, loadPoll, flush),
-        new ServingOutputs<>(config, tags, out, metrics));
+        new KeyedServing.Timers(waits, inputEnded), new ServingOutputs<>(config, tags, out, metrics));
   }
 }

@@ -162,13 +162,18 @@ public final class ModelCache {
     return n;
   }
 
-  /** Registers a user (a DoFn instance); see {@link #unregister()}. */
-  public void register() {
+  /**
+   * Joins the cache as a user (a DoFn instance, at its setup) that wants room for {@code maxModels}
+   * models (see {@link #ensureCapacity}); returns the cache. Pair it with {@link #leave()}.
+   */
+  public ModelCache join(int maxModels) {
+    ensureCapacity(maxModels);
     users.incrementAndGet();
+    return this;
   }
 
-  /** Unregisters a user; when the last one leaves (the job ends) every model is closed. */
-  public void unregister() {
+  /** Leaves the cache (at teardown); when the last user leaves (the job ends) every model is closed. */
+  public void leave() {
     if (users.decrementAndGet() <= 0) {
       closeAll();
     }
