@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and writes docs/benchmarks.md, docs/benchmarks.csv and docs/benchmarks.svg.
 #
-#   benchmarks/run.sh                  the full run (about 10 minutes on 2 cores)
-#   benchmarks/run.sh --quick          a smoke test with small sizes (about 2 minutes);
+#   benchmarks/run.sh                  the full run (about 40 minutes on 2 cores)
+#   benchmarks/run.sh --quick          a smoke test with small sizes (a few minutes);
 #                                      writes to benchmarks/target/benchmarks-quick
 #   benchmarks/run.sh --suites=raw --models=forest,mlp
 #   benchmarks/run.sh --help           all options
 #
-# Builds the project first (mvn -B -q -DskipTests install at the root) when the benchmark jar is
-# missing or older than any source or pom it is built from; --no-build skips that, --build forces it.
+# Builds the module and the modules it uses first (mvn -B -q -DskipTests -pl benchmarks -am package
+# at the root; nothing is installed into the local repository) when the benchmark jar is missing or
+# older than any source or pom it is built from; --no-build skips that, --build forces it.
 # JAVA_OPTS adds JVM options (the default heap is 6 GiB).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,8 +38,8 @@ stale() {
 }
 
 if [[ "$build" == always ]] || { [[ "$build" == auto ]] && stale; }; then
-  echo "Building the project (mvn -B -q -DskipTests install) ..."
-  mvn -B -q -DskipTests install
+  echo "Building the benchmarks and the modules they use (mvn -B -q -DskipTests -pl benchmarks -am package) ..."
+  mvn -B -q -DskipTests -pl benchmarks -am package
   touch "$jar" # an up-to-date build may leave the jar as it was; it is current now
 fi
 if [[ ! -f "$jar" || ! -f "$classpath_file" ]]; then
@@ -56,5 +57,10 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 exec java -Xmx6g ${JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.slf4j.simpleLogger.log.org.apache.flink=error \
+  -Dorg.slf4j.simpleLogger.log.org.apache.beam.runners.flink=error \
+  -Dorg.slf4j.simpleLogger.log.org.apache.beam.sdk.io.kafka=error \
+  -Dorg.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment=off \
+  -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error \
+  -Dorg.slf4j.simpleLogger.log.kafka=error \
   -cp "$jar:$(cat "$classpath_file")" \
   dev.modelserving.beam.benchmarks.BenchmarkMain --command="${command_line% }" ${args[@]+"${args[@]}"}

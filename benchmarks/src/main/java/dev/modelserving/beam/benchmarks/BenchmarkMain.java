@@ -1,6 +1,10 @@
 package dev.modelserving.beam.benchmarks;
 
 import dev.modelserving.beam.benchmarks.flink.NativeFlinkSuite;
+import dev.modelserving.beam.benchmarks.heap.HeapSuite;
+import dev.modelserving.beam.benchmarks.swap.ModelSwapSuite;
+import dev.modelserving.beam.benchmarks.kafka.KafkaEndToEndSuite;
+import dev.modelserving.beam.benchmarks.latency.InProcessLatencySuite;
 import dev.modelserving.beam.benchmarks.models.BenchmarkModel;
 import dev.modelserving.beam.benchmarks.models.ModelFiles;
 import dev.modelserving.beam.benchmarks.raw.RawEvaluatorSuite;
@@ -9,9 +13,9 @@ import dev.modelserving.beam.benchmarks.report.MachineFacts;
 import dev.modelserving.beam.benchmarks.report.Ratios;
 import dev.modelserving.beam.benchmarks.report.Report;
 import dev.modelserving.beam.benchmarks.report.Suites;
+import dev.modelserving.beam.benchmarks.serve.ServeThroughputSuite;
 import dev.modelserving.beam.benchmarks.workload.WineWorkload;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +35,11 @@ public final class BenchmarkMain {
     Map<String, Supplier<Suite>> suites = new LinkedHashMap<>();
     suites.put(Suites.RAW, RawEvaluatorSuite::new);
     suites.put(Suites.NATIVE_FLINK, NativeFlinkSuite::new);
+    suites.put(Suites.SERVE, ServeThroughputSuite::new);
+    suites.put(Suites.LATENCY, InProcessLatencySuite::new);
+    suites.put(Suites.KAFKA, KafkaEndToEndSuite::new);
+    suites.put(Suites.SWAP, ModelSwapSuite::new);
+    suites.put(Suites.HEAP, HeapSuite::new);
     SUITES = Collections.unmodifiableMap(suites);
   }
 
@@ -54,6 +63,22 @@ public final class BenchmarkMain {
     System.out.println("Report: " + markdown.toAbsolutePath());
   }
 
+  /** The settings in a Flink configuration directory, for the report. */
+  static String flinkConf(Path dir) {
+    for (String name : List.of("config.yaml", "flink-conf.yaml")) {
+      Path file = dir.resolve(name);
+      if (java.nio.file.Files.isRegularFile(file)) {
+        try {
+          return name + ": " + String.join("; ", java.nio.file.Files.readAllLines(file).stream()
+              .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+        } catch (java.io.IOException e) {
+          return name + " (unreadable: " + e.getMessage() + ")";
+        }
+      }
+    }
+    return "no config.yaml or flink-conf.yaml there";
+  }
+
   /** Runs everything the options ask for and writes the report; returns the Markdown file. */
   public static Path run(BenchmarkOptions options) throws Exception {
     long start = System.nanoTime();
@@ -65,23 +90,31 @@ public final class BenchmarkMain {
     context.addSetting(String.format(Locale.ROOT,
         "workload: %d red wines from WineDataGenerator seed %d, cycled by sequence number",
         WineWorkload.DEFAULT_SIZE, WineWorkload.DEFAULT_SEED));
+    String flinkConfDir = System.getenv("FLINK_CONF_DIR");
+    if (flinkConfDir != null && !flinkConfDir.isBlank()) {
+      context.addSetting("FLINK_CONF_DIR=" + flinkConfDir + " gives every Beam pipeline of this run its Flink"
+          + " configuration (not the native job): " + flinkConf(Path.of(flinkConfDir)));
+    }
     if (options.models().contains(BenchmarkModel.FOREST)) {
       context.addSetting(String.format(Locale.ROOT,
           "forest: %d trees of depth <= %d, %d of 11 features per tree, generated with seed %d (%s)",
           options.forest().trees(), options.forest().maxDepth(), options.forest().featuresPerTree(),
           ModelFiles.FOREST_SEED, options.forest().fileName()));
     }
-    List<BenchmarkResult> results = new ArrayList<>();
     for (String name : options.suites()) {
       Suite suite = SUITES.get(name).get();
+      long suiteStart = System.nanoTime();
       context.log("== %s ==", suite.name());
-      results.addAll(suite.run(context));
+      context.addResults(suite.run(context));
+      context.log("== %s took %.1f minutes ==", suite.name(), (System.nanoTime() - suiteStart) / 60e9);
     }
     context.addSetting(String.format(Locale.ROOT, "the whole run took %.1f minutes",
         (System.nanoTime() - start) / 60e9));
+    List<BenchmarkResult> results = Ratios.apply(context.results());
     Report report = new Report(
         options.command(), options.note(), MachineFacts.current(), context.settings(),
-        Ratios.apply(results), context.measurements());
+        results, context.measurements(), context.latencies(), context.heap(),
+        Targets.evaluate(results, context.latencies()));
     return report.writeTo(options.out());
   }
 }

@@ -1,6 +1,7 @@
 package dev.modelserving.beam.benchmarks;
 
 import dev.modelserving.beam.benchmarks.models.BenchmarkModel;
+import dev.modelserving.beam.serving.ServingMode;
 import dev.modelserving.beam.testdata.pmml.WineForestTrainer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,6 +17,7 @@ import java.util.Set;
  *
  * @param suites the suites to run, in order
  * @param sizes the two run sizes for every model, or null for each model's defaults
+ * @param load the options of the streaming suites
  */
 public record BenchmarkOptions(
     boolean quick,
@@ -31,7 +33,8 @@ public record BenchmarkOptions(
     WineForestTrainer.Params forest,
     String note,
     String command,
-    boolean verbose) {
+    boolean verbose,
+    LoadOptions load) {
 
   public static final String USAGE = String.join("\n",
       "Usage: benchmarks/run.sh [options]",
@@ -39,13 +42,28 @@ public record BenchmarkOptions(
       "  --quick                 small sizes, 1 repeat, short JMH runs: a smoke test of a few minutes;",
       "                          writes to benchmarks/target/benchmarks-quick unless --out is given",
       "  --suites=a,b            suites to run, in order (default: all): " + String.join(", ", BenchmarkMain.SUITES.keySet()),
-      "  --models=a,b            models (default: all): tree, linear, forest, mlp",
+      "  --models=a,b            models (default: all; --quick: tree, mlp): tree, linear, forest, mlp",
       "  --parallelism=1,2       Flink parallelism, and JMH threads for the raw evaluators (default 1,2)",
       "  --sizes=N1,N2           records in the small and the large pipeline run, for every model",
-      "                          (default per model: tree, linear 2M,8M; forest, mlp 100k,400k;",
-      "                          with --quick: 200k,800k and 10k,40k)",
-      "  --repeats=R             runs of each size; the figure uses the median times (default 3)",
+      "                          (default per model, native: tree, linear 2M,8M; forest, mlp 100k,400k;",
+      "                          serve: tree, linear, mlp 1M,3M, forest 200k,600k; --quick a tenth)",
+      "  --repeats=R             runs of each size; the figure uses the median times (default 2)",
       "  --tf-batches=1,16,256   batch sizes of the raw TensorFlow benchmark",
+      "  --modes=keyed,broadcast serving modes of the ServeModels suites",
+      "  --rate=N                latency: the in-process sustainable rate (records/s) to take 50% and",
+      "                          90% of (default: the serve suite's figure for the model, mode and",
+      "                          parallelism; --rate is needed when the serve suite does not run)",
+      "  --kafka-rate=N          kafka-e2e, swap: the end-to-end sustainable rate; skips the ramp",
+      "                          that finds it (swap without kafka-e2e and without it: 20,000)",
+      "  --seconds=15            measured seconds of each latency point (quick 5)",
+      "  --warmup-seconds=5      seconds of load before each measurement (quick 2)",
+      "  --swaps=20              model swaps per model in the swap suite (quick 3)",
+      "  --swap-interval=3       seconds between swaps of the fast-loading model",
+      "  --slow-forest-trees=600 trees of the slow-loading forest of the swap suite, depth 8 (quick 200)",
+      "  --heap-types=100        data types of the heap suite, two models each",
+      "  --app-args='--a=1 --b'  kafka-e2e, swap: extra options for the app's pipeline, as on its command",
+      "                          line (e.g. --fasterCopy=true); FLINK_CONF_DIR in the environment gives",
+      "                          every Beam pipeline of the run a Flink configuration (not the native job)",
       "  --forest-trees=50       trees of the generated random forest",
       "  --forest-depth=8        depth of its trees",
       "  --out=DIR               where benchmarks.md, .csv and .svg go (default docs)",
@@ -57,7 +75,7 @@ public record BenchmarkOptions(
       "  --help                  this text",
       "",
       "run.sh also takes --no-build (use the jar as it is) and --build (rebuild first); by default it",
-      "runs 'mvn -B -q -DskipTests install' at the root when the jar is missing or older than a source.");
+      "runs 'mvn -B -q -DskipTests -pl benchmarks -am package' at the root when the jar is missing or older than a source.");
 
   private static final Set<String> FLAGS = Set.of("quick", "verbose", "help");
 
@@ -78,7 +96,8 @@ public record BenchmarkOptions(
     }
     List<String> known = List.of("quick", "suites", "models", "parallelism", "sizes", "repeats",
         "tf-batches", "forest-trees", "forest-depth", "out", "testdata", "work", "note", "command",
-        "verbose", "help");
+        "verbose", "help", "modes", "rate", "kafka-rate", "seconds", "warmup-seconds", "swaps",
+        "swap-interval", "slow-forest-trees", "heap-types", "app-args");
     for (String name : values.keySet()) {
       if (!known.contains(name)) {
         throw new IllegalArgumentException("unknown option --" + name + "; --help lists the options");
@@ -93,7 +112,7 @@ public record BenchmarkOptions(
       }
     }
     List<BenchmarkModel> models = new ArrayList<>();
-    for (String m : list(values.getOrDefault("models", "tree,linear,forest,mlp"))) {
+    for (String m : list(values.getOrDefault("models", quick ? "tree,mlp" : "tree,linear,forest,mlp"))) {
       models.add(BenchmarkModel.byId(m));
     }
     List<Integer> parallelism = positiveInts("parallelism", values.getOrDefault("parallelism", "1,2"));
@@ -108,7 +127,7 @@ public record BenchmarkOptions(
         throw new IllegalArgumentException("--sizes needs 1 <= N1 < N2; was " + values.get("sizes"));
       }
     }
-    int repeats = positiveInt("repeats", values.getOrDefault("repeats", quick ? "1" : "3"));
+    int repeats = positiveInt("repeats", values.getOrDefault("repeats", quick ? "1" : "2"));
     List<Integer> batches = positiveInts("tf-batches", values.getOrDefault("tf-batches", "1,16,256"));
     WineForestTrainer.Params forest = WineForestTrainer.Params.of(
         positiveInt("forest-trees", values.getOrDefault("forest-trees", "50")),
@@ -121,7 +140,65 @@ public record BenchmarkOptions(
         forest,
         values.getOrDefault("note", ""),
         values.getOrDefault("command", "benchmarks/run.sh " + String.join(" ", args)).trim(),
-        Boolean.parseBoolean(values.getOrDefault("verbose", "false")));
+        Boolean.parseBoolean(values.getOrDefault("verbose", "false")),
+        load(values, quick));
+  }
+
+  private static LoadOptions load(Map<String, String> values, boolean quick) {
+    LoadOptions d = LoadOptions.defaults(quick);
+    List<ServingMode> modes = new ArrayList<>();
+    if (values.containsKey("modes")) {
+      for (String m : list(values.get("modes"))) {
+        switch (m.toLowerCase(java.util.Locale.ROOT)) {
+          case "keyed" -> modes.add(ServingMode.KEYED);
+          case "broadcast" -> modes.add(ServingMode.BROADCAST);
+          default -> throw new IllegalArgumentException("unknown mode '" + m + "'; the modes are keyed, broadcast");
+        }
+      }
+    } else {
+      modes.addAll(d.modes());
+    }
+    return new LoadOptions(modes,
+        values.containsKey("rate") ? positiveInt("rate", values.get("rate")) : 0,
+        values.containsKey("kafka-rate") ? positiveInt("kafka-rate", values.get("kafka-rate")) : 0,
+        positiveInt("seconds", values.getOrDefault("seconds", Integer.toString(d.seconds()))),
+        positiveInt("warmup-seconds", values.getOrDefault("warmup-seconds", Integer.toString(d.warmupSeconds()))),
+        positiveInt("swaps", values.getOrDefault("swaps", Integer.toString(d.swaps()))),
+        positiveSeconds("swap-interval", values.getOrDefault("swap-interval", Double.toString(d.swapIntervalSeconds()))),
+        positiveInt("slow-forest-trees", values.getOrDefault("slow-forest-trees", Integer.toString(d.slowForestTrees()))),
+        positiveInt("heap-types", values.getOrDefault("heap-types", Integer.toString(d.heapTypes()))),
+        appArgs(values.getOrDefault("app-args", "")));
+  }
+
+  private static List<String> appArgs(String value) {
+    List<String> args = new ArrayList<>();
+    for (String arg : value.trim().split("\\s+")) {
+      if (arg.isEmpty()) {
+        continue;
+      }
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("--app-args holds the app's own options, each --name=value; got '" + arg + "'");
+      }
+      args.add(arg);
+    }
+    return args;
+  }
+
+  private static double positiveSeconds(String name, String value) {
+    try {
+      double v = Double.parseDouble(value.trim());
+      if (v > 0 && v < 3600) {
+        return v;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--" + name + " must be a number of seconds above 0, was " + value);
+  }
+
+  /** The serving modes of the ServeModels suites. */
+  public List<ServingMode> modes() {
+    return load.modes();
   }
 
   /** Whether --help was given. */
@@ -135,6 +212,14 @@ public record BenchmarkOptions(
       return sizes.clone();
     }
     return quick ? model.quickSizes() : model.defaultSizes();
+  }
+
+  /** The two ServeModels run sizes of a model: {@code --sizes} if given, else the model's (quick) serve sizes. */
+  public long[] serveSizesFor(BenchmarkModel model) {
+    if (sizes != null) {
+      return sizes.clone();
+    }
+    return quick ? model.quickServeSizes() : model.serveSizes();
   }
 
   private static List<String> list(String csv) {

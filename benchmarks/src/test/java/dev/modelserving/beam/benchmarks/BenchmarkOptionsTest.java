@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.modelserving.beam.benchmarks.models.BenchmarkModel;
+import dev.modelserving.beam.serving.ServingMode;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +19,16 @@ class BenchmarkOptionsTest {
   void defaultsRunEverythingIntoDocs() {
     BenchmarkOptions o = BenchmarkOptions.parse();
     assertThat(o.quick(), is(false));
-    assertThat(o.suites(), contains("raw", "native-flink"));
+    assertThat(o.suites(), contains("raw", "native-flink", "serve", "latency", "kafka-e2e", "swap", "heap"));
     assertThat(o.models(), contains(BenchmarkModel.TREE, BenchmarkModel.LINEAR, BenchmarkModel.FOREST, BenchmarkModel.MLP));
     assertThat(o.parallelism(), contains(1, 2));
-    assertThat(o.repeats(), equalTo(3));
+    assertThat(o.repeats(), equalTo(2));
+    assertThat(o.modes(), contains(ServingMode.KEYED, ServingMode.BROADCAST));
+    assertThat(o.load().seconds(), equalTo(15));
+    assertThat(o.load().swaps(), equalTo(20));
+    assertThat(o.load().slowForestTrees(), equalTo(600));
+    assertThat(o.load().rate(), equalTo(0.0));
+    assertThat(o.serveSizesFor(BenchmarkModel.FOREST), equalTo(BenchmarkModel.FOREST.serveSizes()));
     assertThat(o.out(), equalTo(Paths.get("docs")));
     assertThat(o.sizesFor(BenchmarkModel.TREE), equalTo(BenchmarkModel.TREE.defaultSizes()));
     assertThat(o.forest().trees(), equalTo(50));
@@ -33,6 +40,34 @@ class BenchmarkOptionsTest {
     assertThat(o.repeats(), equalTo(1));
     assertThat(o.out(), equalTo(Paths.get("benchmarks/target/benchmarks-quick")));
     assertThat(o.sizesFor(BenchmarkModel.TREE), equalTo(BenchmarkModel.TREE.quickSizes()));
+    assertThat(o.serveSizesFor(BenchmarkModel.TREE), equalTo(BenchmarkModel.TREE.quickServeSizes()));
+    assertThat(o.load().swaps(), equalTo(3));
+    assertThat(o.models(), contains(BenchmarkModel.TREE, BenchmarkModel.MLP));
+  }
+
+  @Test
+  void streamingOptions() {
+    BenchmarkOptions o = BenchmarkOptions.parse("--modes=broadcast", "--rate=250k", "--kafka-rate=40000",
+        "--seconds=30", "--warmup-seconds=7", "--swaps=25", "--swap-interval=2.5", "--slow-forest-trees=300",
+        "--heap-types=10", "--app-args= --fasterCopy=true  --maxBatchWaitMillis=5 ");
+    assertThat(o.modes(), contains(ServingMode.BROADCAST));
+    assertThat(o.load().rate(), equalTo(250_000.0));
+    assertThat(o.load().kafkaRate(), equalTo(40_000.0));
+    assertThat(o.load().seconds(), equalTo(30));
+    assertThat(o.load().warmupSeconds(), equalTo(7));
+    assertThat(o.load().swaps(), equalTo(25));
+    assertThat(o.load().swapIntervalSeconds(), equalTo(2.5));
+    assertThat(o.load().slowForestTrees(), equalTo(300));
+    assertThat(o.load().heapTypes(), equalTo(10));
+    assertThat(o.load().appArgs(), contains("--fasterCopy=true", "--maxBatchWaitMillis=5"));
+    assertThat(BenchmarkOptions.parse().load().appArgs(), equalTo(java.util.List.of()));
+    assertThat(assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse("--app-args=fasterCopy"))
+        .getMessage(), containsString("--app-args"));
+    assertThat(o.serveSizesFor(BenchmarkModel.TREE), equalTo(BenchmarkModel.TREE.serveSizes()));
+    assertThat(assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse("--modes=sharded"))
+        .getMessage(), containsString("unknown mode 'sharded'"));
+    assertThat(assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse("--swap-interval=-1"))
+        .getMessage(), containsString("--swap-interval"));
   }
 
   @Test

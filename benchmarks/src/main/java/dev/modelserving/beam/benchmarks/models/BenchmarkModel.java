@@ -7,13 +7,20 @@ import java.util.stream.Collectors;
 /** The models every suite scores the workload with. */
 public enum BenchmarkModel {
   /** The committed CART classification tree, {@code wine-tree.pmml}. */
-  TREE("tree", Kind.PMML, new long[] {2_000_000, 8_000_000}, new long[] {200_000, 800_000}),
+  TREE("tree", Kind.PMML, new long[] {2_000_000, 8_000_000}, new long[] {200_000, 800_000},
+      new long[] {1_000_000, 3_000_000}, new long[] {100_000, 300_000}),
   /** The committed least-squares regression, {@code wine-linear.pmml}. */
-  LINEAR("linear", Kind.PMML, new long[] {2_000_000, 8_000_000}, new long[] {200_000, 800_000}),
+  LINEAR("linear", Kind.PMML, new long[] {2_000_000, 8_000_000}, new long[] {200_000, 800_000},
+      new long[] {1_000_000, 3_000_000}, new long[] {100_000, 300_000}),
   /** A random forest generated at run time (by default 50 trees of depth 8). */
-  FOREST("forest", Kind.PMML, new long[] {100_000, 400_000}, new long[] {10_000, 40_000}),
-  /** The committed TensorFlow SavedModel {@code wine-mlp}: one packed [-1, 11] float input. */
-  MLP("mlp", Kind.TENSORFLOW, new long[] {100_000, 400_000}, new long[] {10_000, 40_000});
+  FOREST("forest", Kind.PMML, new long[] {100_000, 400_000}, new long[] {10_000, 40_000},
+      new long[] {200_000, 600_000}, new long[] {20_000, 60_000}),
+  /**
+   * The committed TensorFlow SavedModel {@code wine-mlp}: one packed [-1, 11] float input. The
+   * native job scores it a record per call; ServeModels in batches, many times faster.
+   */
+  MLP("mlp", Kind.TENSORFLOW, new long[] {100_000, 400_000}, new long[] {10_000, 40_000},
+      new long[] {1_000_000, 3_000_000}, new long[] {100_000, 300_000});
 
   /** How a model is stored and evaluated. */
   public enum Kind {
@@ -38,12 +45,16 @@ public enum BenchmarkModel {
   private final Kind kind;
   private final long[] sizes;
   private final long[] quickSizes;
+  private final long[] serveSizes;
+  private final long[] quickServeSizes;
 
-  BenchmarkModel(String id, Kind kind, long[] sizes, long[] quickSizes) {
+  BenchmarkModel(String id, Kind kind, long[] sizes, long[] quickSizes, long[] serveSizes, long[] quickServeSizes) {
     this.id = id;
     this.kind = kind;
     this.sizes = sizes;
     this.quickSizes = quickSizes;
+    this.serveSizes = serveSizes;
+    this.quickServeSizes = quickServeSizes;
   }
 
   /** The short name used on the command line and in the report. */
@@ -66,6 +77,19 @@ public enum BenchmarkModel {
   /** The record counts of a quick (smoke-test) run: a few seconds each. */
   public long[] quickSizes() {
     return quickSizes.clone();
+  }
+
+  /**
+   * The record counts of the ServeModels throughput runs: sized for the pipeline's own speed, so
+   * the large run takes seconds, not minutes (the suite runs many more setups than the native one).
+   */
+  public long[] serveSizes() {
+    return serveSizes.clone();
+  }
+
+  /** The ServeModels record counts of a quick run. */
+  public long[] quickServeSizes() {
+    return quickServeSizes.clone();
   }
 
   /** The model named {@code id} ("tree", "linear", "forest", "mlp"). */

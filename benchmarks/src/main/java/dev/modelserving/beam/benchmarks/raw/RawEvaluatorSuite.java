@@ -24,10 +24,16 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The evaluators in a loop, through JMH run from this JVM (each benchmark in a forked JVM with the
- * same classpath): JPMML {@code evaluate} for each PMML model, TensorFlow {@code Session.run} at each
- * batch size, with 1..p threads sharing the evaluator or session.
+ * same classpath): JPMML for each PMML model (prepare the inputs from raw values, evaluate and
+ * decode: the baseline; and, as an extra row, evaluate alone on pre-prepared arguments),
+ * TensorFlow {@code Session.run} at each batch size, with 1..p threads sharing the evaluator or
+ * session.
  */
 public final class RawEvaluatorSuite implements Suite {
+  /** The PMML baseline: inputs prepared from the record's raw values, evaluate, decode. */
+  public static final String PMML_BASELINE = "JPMML prepare + evaluate";
+  /** The extra PMML row, never a baseline: evaluate on arguments prepared before the loop. */
+  public static final String PMML_PREPARED = "JPMML evaluate only (pre-prepared, not a baseline)";
 
   @Override
   public String name() {
@@ -43,9 +49,13 @@ public final class RawEvaluatorSuite implements Suite {
       String path = context.models().path(model).toAbsolutePath().toString();
       for (int threads : context.options().parallelism()) {
         if (model.kind() == BenchmarkModel.Kind.PMML) {
-          ChainedOptionsBuilder options = options(context, settings, PmmlEvaluatorBenchmark.class, "evaluate", threads)
-              .param("pmmlFile", path);
-          results.add(measure(context, options, model, threads, "JPMML evaluate", 1, true));
+          results.add(measure(context,
+              options(context, settings, PmmlEvaluatorBenchmark.class, "evaluate", threads).param("pmmlFile", path),
+              model, threads, PMML_BASELINE, 1, true));
+          results.add(measure(context,
+              options(context, settings, PmmlEvaluatorBenchmark.class, "evaluatePrepared", threads)
+                  .param("pmmlFile", path),
+              model, threads, PMML_PREPARED, 1, false));
         } else {
           for (int batch : context.options().tensorFlowBatches()) {
             ChainedOptionsBuilder options = options(context, settings, TensorFlowSessionBenchmark.class, "run", threads)

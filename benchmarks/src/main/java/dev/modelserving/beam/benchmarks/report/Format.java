@@ -44,6 +44,17 @@ final class Format {
     return String.format(Locale.ROOT, ratio >= 10 ? "%.0f×" : ratio >= 1 ? "%.2f×" : "%.3f×", ratio);
   }
 
+  /** Milliseconds with 3 significant digits (at least the unit): "0.412", "12.3", "1,530"; "" for NaN. */
+  static String millis(double ms) {
+    if (Double.isNaN(ms) || Double.isInfinite(ms)) {
+      return "";
+    }
+    if (ms >= 1000) {
+      return String.format(Locale.ROOT, "%,d", Math.round(ms));
+    }
+    return String.format(Locale.ROOT, ms >= 100 ? "%.0f" : ms >= 10 ? "%.1f" : ms >= 1 ? "%.2f" : "%.3f", ms);
+  }
+
   /** The spread as "low – high", or "" when unknown. */
   static String spread(double low, double high) {
     if (Double.isNaN(low) || Double.isNaN(high)) {

@@ -18,6 +18,9 @@ import java.util.Set;
  * @param settings how it was measured (sizes, repeats, JMH settings), one line each
  * @param results the figures, with their ratios
  * @param measurements every timed pipeline run behind the figures
+ * @param latencies the latency figures
+ * @param heap the heap figures
+ * @param targets where each target of the issue stands
  */
 public record Report(
     String command,
@@ -25,7 +28,10 @@ public record Report(
     MachineFacts machine,
     List<String> settings,
     List<BenchmarkResult> results,
-    List<Measurement> measurements) {
+    List<Measurement> measurements,
+    List<LatencyResult> latencies,
+    List<HeapResult> heap,
+    List<TargetStatus> targets) {
 
   public static final String MARKDOWN = "benchmarks.md";
   public static final String CSV = "benchmarks.csv";
@@ -36,6 +42,15 @@ public record Report(
     settings = List.copyOf(settings);
     results = List.copyOf(results);
     measurements = List.copyOf(measurements);
+    latencies = List.copyOf(latencies);
+    heap = List.copyOf(heap);
+    targets = List.copyOf(targets);
+  }
+
+  /** A report of throughput figures only. */
+  public Report(String command, String note, MachineFacts machine, List<String> settings,
+      List<BenchmarkResult> results, List<Measurement> measurements) {
+    this(command, note, machine, settings, results, measurements, List.of(), List.of(), List.of());
   }
 
   /** The models in the order they first appear. */

@@ -41,8 +41,19 @@ class ReportWritersTest {
     List<Measurement> runs = List.of(
         new Measurement(Suites.NATIVE_FLINK, "keyed co-process", "tree", 1, 1_000_000, 1_000_000, 6.5),
         new Measurement(Suites.NATIVE_FLINK, "keyed co-process", "tree", 1, 4_000_000, 4_000_000, 21.25));
+    List<LatencyResult> latencies = List.of(
+        LatencyResult.of(Suites.LATENCY, "ServeModels keyed, 50% load", "tree", 2, 100_000, 99_500,
+            new LatencySummary(1_492_000, 4.2, 12.34, 25.6, 80.1), "a, note"),
+        LatencyResult.of(Suites.SWAP, "keyed, tree (fast load): publish → first record of the new model", "tree", 2,
+            50_000, Double.NaN, new LatencySummary(20, 60, 95, Double.NaN, 97), ""));
+    List<HeapResult> heap = List.of(
+        new HeapResult("pipeline running, no models yet", 61.9, 0, "keyed"),
+        new HeapResult("per model", 0.1364, -1, "difference / 200"));
+    List<TargetStatus> targets = List.of(
+        TargetStatus.judged("In process: p99 <= 20 ms at 50% load", "tree keyed: 12.3 ms", true),
+        TargetStatus.notMeasured("End to end: >= 60,000 records/s", "not measured in this run: needs kafka-e2e"));
     return new Report("benchmarks/run.sh --models=tree,mlp", "busy machine: figures are a smoke test",
-        new MachineFacts(facts), List.of("workload: 1024 red wines"), results, runs);
+        new MachineFacts(facts), List.of("workload: 1024 red wines"), results, runs, latencies, heap, targets);
   }
 
   @Test
@@ -62,18 +73,38 @@ class ReportWritersTest {
         containsString("| native-flink | keyed co-process | 1 | n/a |  | – | – | not measurable \\| pipes |"));
     assertThat(md, containsString("| native-flink | keyed co-process | tree | 1 | 4,000,000 | 4,000,000 | 21.250 | 188,000 |"));
     assertThat(md, containsString("![records per second by model](benchmarks.svg)"));
+    assertThat(md, containsString("| In process: p99 <= 20 ms at 50% load | tree keyed: 12.3 ms | **met** |"));
+    assertThat(md, containsString("| End to end: >= 60,000 records/s | not measured in this run: needs kafka-e2e |"
+        + " not measured |"));
+    assertThat(md, containsString("| latency | ServeModels keyed, 50% load | tree | 2 | 100,000 | 99,500 | 1,492,000"
+        + " | 4.20 | 12.3 | 25.6 | 80.1 | a, note |"));
+    assertThat("missing figures are blank", md, containsString(
+        "| swap | keyed, tree (fast load): publish → first record of the new model | tree | 2 | 50,000 |  | 20 | 60.0 |"
+            + " 95.0 |  | 97.0 |  |"));
+    assertThat(md, containsString("| pipeline running, no models yet | 61.9 | 0 | keyed |"));
+    assertThat(md, containsString("| per model | 0.136 |  | difference / 200 |"));
+    assertThat(md, containsString("prepares every input from the record's raw value"));
   }
 
   @Test
   void csvHasOneLinePerFigureWithPlainNumbersAndQuotedText() {
     String[] lines = CsvReport.render(report()).split("\n");
-    assertThat(lines.length, equalTo(5));
+    assertThat(lines.length, equalTo(9));
     assertThat(lines[0], equalTo(CsvReport.HEADER));
-    assertThat(lines[1], equalTo("raw,JPMML evaluate,tree,1,812345.6000,800000,820000,true,1,4.0617,median of 5 iterations"));
-    assertThat(lines[2], equalTo(
-        "native-flink,keyed co-process,tree,1,200000,190000,210000,false,0.2462,1,\"N1=1,000,000, N2=4,000,000, median of 3\""));
-    assertThat(lines[3], equalTo("raw,Session.run batch 1,mlp,1,20000,,,true,1,,\"a \"\"quoted\"\" note\""));
-    assertThat(lines[4], containsString("native-flink,keyed co-process,mlp,1,,,,false,,,"));
+    assertThat(lines[1], equalTo(
+        "throughput,raw,JPMML evaluate,tree,1,812345.6000,800000,820000,true,1,4.0617,,,,,,,,,,median of 5 iterations"));
+    assertThat(lines[2], equalTo("throughput,native-flink,keyed co-process,tree,1,200000,190000,210000,false,0.2462,1,"
+        + ",,,,,,,,,\"N1=1,000,000, N2=4,000,000, median of 3\""));
+    assertThat(lines[3], equalTo("throughput,raw,Session.run batch 1,mlp,1,20000,,,true,1,,,,,,,,,,,\"a \"\"quoted\"\" note\""));
+    assertThat(lines[4], containsString("throughput,native-flink,keyed co-process,mlp,1,,,,false,,,"));
+    assertThat(lines[5], equalTo("latency,latency,\"ServeModels keyed, 50% load\",tree,2,,,,,,,100000,99500,1492000,"
+        + "4.2000,12.3400,25.6000,80.1000,,,\"a, note\""));
+    assertThat(lines[7], equalTo("heap,heap,\"pipeline running, no models yet\",,,,,,,,,,,,,,,,61.9000,0,keyed"));
+    assertThat(lines[8], equalTo("heap,heap,per model,,,,,,,,,,,,,,,,0.1364,,difference / 200"));
+    for (String line : lines) {
+      assertThat("every line has the header's 21 fields: " + line,
+          line.replaceAll("\"[^\"]*\"", "q").split(",", -1).length, equalTo(21));
+    }
   }
 
   @Test
@@ -103,6 +134,14 @@ class ReportWritersTest {
     assertThat(svg, containsString("raw: JPMML evaluate · p=1"));
     assertThat(svg, containsString("812k"));
     assertThat(svg, not(containsString("NaN")));
+    int latencyBars = 0;
+    for (int i = 0; i < rects.getLength(); i++) {
+      if ("latency-bar".equals(((Element) rects.item(i)).getAttribute("class"))) {
+        latencyBars++;
+      }
+    }
+    assertThat("p99.9, p99 and p50 of the first latency row, p99 and p50 of the second", latencyBars, equalTo(5));
+    assertThat(svg, containsString("4.20 / 12.3 / 25.6"));
   }
 
   @Test

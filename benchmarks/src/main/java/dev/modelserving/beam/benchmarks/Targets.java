@@ -1,0 +1,216 @@
+package dev.modelserving.beam.benchmarks;
+
+import dev.modelserving.beam.benchmarks.kafka.KafkaEndToEndSuite;
+import dev.modelserving.beam.benchmarks.latency.InProcessLatencySuite;
+import dev.modelserving.beam.benchmarks.report.BenchmarkResult;
+import dev.modelserving.beam.benchmarks.report.LatencyResult;
+import dev.modelserving.beam.benchmarks.report.Suites;
+import dev.modelserving.beam.benchmarks.report.TargetStatus;
+import dev.modelserving.beam.benchmarks.serve.BundleSettings;
+import dev.modelserving.beam.benchmarks.swap.ModelSwapSuite;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Judges the issue's targets on a run's figures (with their ratios): each is met only if every
+ * figure it covers meets it (every mode, and every parallelism where it says "at the same
+ * parallelism"), and not measured when the run has none of its figures.
+ */
+public final class Targets {
+  /** The end-to-end sustainable rate the issue asks for on the 2-core machine. */
+  public static final double E2E_RATE = 60_000;
+  /** The end-to-end p99 bound at 50% load, ms. */
+  public static final double E2E_P99_MILLIS = 50;
+  /** The in-process p99 bound at 50% load: the maximum batch wait plus 10 ms. */
+  public static final double IN_PROCESS_P99_MILLIS = BundleSettings.MAX_BATCH_WAIT_MILLIS + 10;
+  /** The swap p99 bound for a fast-loading model, ms. */
+  public static final double SWAP_P99_MILLIS = 100;
+  /** "No latency spike": record p99 during slow swaps at most this many times the p99 without. */
+  public static final double SPIKE_FACTOR = 1.5;
+
+  private Targets() {}
+
+  /** Where each target stands. */
+  public static List<TargetStatus> evaluate(List<BenchmarkResult> results, List<LatencyResult> latencies) {
+    List<TargetStatus> out = new ArrayList<>();
+    out.add(treeVersusNative(results));
+    out.add(treeVersusRaw(results));
+    out.add(mlpVersusBatch256(results));
+    out.add(e2eRate(results));
+    out.add(e2eP99(latencies));
+    out.add(e2eTrickle(latencies));
+    out.add(inProcessP99(latencies));
+    out.add(swapFast(latencies));
+    out.add(swapSlow(latencies));
+    return out;
+  }
+
+  /** ServeModels rows with the app's bundle settings. */
+  private static Predicate<BenchmarkResult> serve(String model) {
+    return r -> r.suite().equals(Suites.SERVE) && r.model().equals(model)
+        && !r.variant().contains(BundleSettings.FLINK_DEFAULT.label());
+  }
+
+  static TargetStatus treeVersusNative(List<BenchmarkResult> results) {
+    String target = "PMML tree: ServeModels >= 1.0× native Flink at the same parallelism";
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (BenchmarkResult r : results) {
+      if (serve("tree").test(r) && !Double.isNaN(r.ratioToNative())) {
+        figures.add(String.format(Locale.ROOT, "%s p=%d: %.2f×", mode(r.variant()), r.parallelism(), r.ratioToNative()));
+        met &= r.ratioToNative() >= 1.0;
+      }
+    }
+    return judged(target, figures, met, "needs the serve and native-flink suites on the tree");
+  }
+
+  static TargetStatus treeVersusRaw(List<BenchmarkResult> results) {
+    String target = "PMML tree: ServeModels >= 50% of the raw evaluator's 2-core rate (prepare + evaluate, 2 threads)";
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (BenchmarkResult r : results) {
+      if (serve("tree").test(r) && r.parallelism() == 2 && !Double.isNaN(r.ratioToRaw())) {
+        figures.add(String.format(Locale.ROOT, "%s p=2: %.0f%%", mode(r.variant()), 100 * r.ratioToRaw()));
+        met &= r.ratioToRaw() >= 0.5;
+      }
+    }
+    return judged(target, figures, met, "needs the serve and raw suites on the tree at parallelism 2");
+  }
+
+  static TargetStatus mlpVersusBatch256(List<BenchmarkResult> results) {
+    String target = "TF MLP: ServeModels >= 50% of raw batch-256 throughput (same threads as parallelism)";
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (BenchmarkResult r : results) {
+      if (!serve("mlp").test(r) || Double.isNaN(r.recordsPerSecond())) {
+        continue;
+      }
+      Optional<BenchmarkResult> batch = results.stream()
+          .filter(b -> b.suite().equals(Suites.RAW) && b.model().equals("mlp") && b.parallelism() == r.parallelism()
+              && b.variant().endsWith("batch 256"))
+          .findFirst();
+      if (batch.isPresent() && batch.get().recordsPerSecond() > 0) {
+        double ratio = r.recordsPerSecond() / batch.get().recordsPerSecond();
+        figures.add(String.format(Locale.ROOT, "%s p=%d: %.0f%%", mode(r.variant()), r.parallelism(), 100 * ratio));
+        met &= ratio >= 0.5;
+      }
+    }
+    return judged(target, figures, met, "needs the serve suite and raw TensorFlow at batch 256 on the mlp");
+  }
+
+  static TargetStatus e2eRate(List<BenchmarkResult> results) {
+    String target = String.format(Locale.ROOT, "End to end through Kafka: sustainable rate >= %,.0f records/s", E2E_RATE);
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (BenchmarkResult r : results) {
+      if (r.suite().equals(Suites.KAFKA) && r.variant().endsWith(KafkaEndToEndSuite.SUSTAINABLE)) {
+        double v = Double.isNaN(r.recordsPerSecond()) ? 0 : r.recordsPerSecond();
+        figures.add(String.format(Locale.ROOT, "%s: %,.0f/s", mode(r.variant()), v));
+        met &= v >= E2E_RATE;
+      }
+    }
+    return judged(target, figures, met, "needs the kafka-e2e suite without --kafka-rate");
+  }
+
+  static TargetStatus e2eP99(List<LatencyResult> latencies) {
+    String target = String.format(Locale.ROOT, "End to end: p99 < %.0f ms at 50%% of the sustainable rate", E2E_P99_MILLIS);
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (LatencyResult l : latencies) {
+      if (l.suite().equals(Suites.KAFKA) && l.variant().endsWith(KafkaEndToEndSuite.loadLabel(0.5))) {
+        figures.add(String.format(Locale.ROOT, "%s: p99 %.1f ms", mode(l.variant()), l.p99()));
+        met &= l.p99() < E2E_P99_MILLIS;
+      }
+    }
+    return judged(target, figures, met, "needs the kafka-e2e suite");
+  }
+
+  static TargetStatus e2eTrickle(List<LatencyResult> latencies) {
+    String target = String.format(Locale.ROOT,
+        "End to end: no worse at a trickle (%,.0f records/s) than at 50%% load (p99)", KafkaEndToEndSuite.TRICKLE);
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (LatencyResult trickle : latencies) {
+      if (!trickle.suite().equals(Suites.KAFKA) || !trickle.variant().endsWith(KafkaEndToEndSuite.TRICKLE_LABEL)) {
+        continue;
+      }
+      String prefix = trickle.variant().substring(0, trickle.variant().length() - KafkaEndToEndSuite.TRICKLE_LABEL.length());
+      Optional<LatencyResult> half = latencies.stream()
+          .filter(l -> l.suite().equals(Suites.KAFKA) && l.variant().equals(prefix + KafkaEndToEndSuite.loadLabel(0.5)))
+          .findFirst();
+      if (half.isPresent()) {
+        figures.add(String.format(Locale.ROOT, "%s: p99 %.1f ms at a trickle, %.1f ms at 50%%",
+            mode(trickle.variant()), trickle.p99(), half.get().p99()));
+        met &= trickle.p99() <= half.get().p99();
+      }
+    }
+    return judged(target, figures, met, "needs the kafka-e2e suite");
+  }
+
+  static TargetStatus inProcessP99(List<LatencyResult> latencies) {
+    String target = String.format(Locale.ROOT,
+        "In process: per-record p99 <= max batch wait + 10 ms (%.0f ms) at 50%% load", IN_PROCESS_P99_MILLIS);
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (LatencyResult l : latencies) {
+      if (l.suite().equals(Suites.LATENCY) && l.variant().endsWith(InProcessLatencySuite.loadLabel(0.5))) {
+        figures.add(String.format(Locale.ROOT, "%s %s: %.1f ms", l.model(), mode(l.variant()), l.p99()));
+        met &= l.p99() <= IN_PROCESS_P99_MILLIS;
+      }
+    }
+    return judged(target, figures, met, "needs the latency suite");
+  }
+
+  static TargetStatus swapFast(List<LatencyResult> latencies) {
+    String target = String.format(Locale.ROOT,
+        "Model swap under load, fast-loading model: p99 <= %.0f ms from publish to first record", SWAP_P99_MILLIS);
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (LatencyResult l : latencies) {
+      if (l.suite().equals(Suites.SWAP) && l.variant().contains(ModelSwapSuite.FAST) && l.variant().endsWith(ModelSwapSuite.SWAP_LATENCY)) {
+        figures.add(String.format(Locale.ROOT, "%s: p50 %.0f ms, p99 %.0f ms over %d swaps",
+            mode(l.variant()), l.p50(), l.p99(), l.count()));
+        met &= l.p99() <= SWAP_P99_MILLIS && l.count() > 0;
+      }
+    }
+    return judged(target, figures, met, "needs the swap suite");
+  }
+
+  static TargetStatus swapSlow(List<LatencyResult> latencies) {
+    String target = String.format(Locale.ROOT,
+        "Model swap, slow-loading model: no record latency spike (p99 during swaps <= %.1f× p99 without)", SPIKE_FACTOR);
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (LatencyResult during : latencies) {
+      if (!during.suite().equals(Suites.SWAP) || !during.variant().contains(ModelSwapSuite.SLOW)
+          || !during.variant().endsWith(ModelSwapSuite.DURING)) {
+        continue;
+      }
+      String prefix = during.variant().substring(0, during.variant().length() - ModelSwapSuite.DURING.length());
+      Optional<LatencyResult> without = latencies.stream()
+          .filter(l -> l.suite().equals(Suites.SWAP) && l.variant().equals(prefix + ModelSwapSuite.WITHOUT))
+          .findFirst();
+      if (without.isPresent()) {
+        figures.add(String.format(Locale.ROOT, "%s: p99 %.0f ms during swaps, %.0f ms without",
+            mode(during.variant()), during.p99(), without.get().p99()));
+        met &= during.p99() <= SPIKE_FACTOR * without.get().p99();
+      }
+    }
+    return judged(target, figures, met, "needs the swap suite");
+  }
+
+  private static TargetStatus judged(String target, List<String> figures, boolean met, String missing) {
+    if (figures.isEmpty()) {
+      return TargetStatus.notMeasured(target, "not measured in this run: " + missing);
+    }
+    return TargetStatus.judged(target, String.join("; ", figures), met);
+  }
+
+  /** "keyed" or "broadcast", from a variant that names one. */
+  private static String mode(String variant) {
+    return variant.contains("broadcast") ? "broadcast" : variant.contains("keyed") ? "keyed" : variant;
+  }
+}
