@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +104,26 @@ class ServingMainTest {
     all.addAll(List.of(args.trim().split("\\s+")));
     ServingOptions options = ServingMain.parse(all.toArray(new String[0]));
     assertEquals(attached, options.as(FlinkPipelineOptions.class).getAttachedMode());
+  }
+
+  @Test
+  void onFlinkNetworkBuffersLeaveWithinHalfTheBatchWaitAndChainedStepsSkipTheCopy() {
+    assumeTrue(System.getenv("FLINK_CONF_DIR") == null, "FLINK_CONF_DIR is set: the user's configuration wins");
+    FlinkPipelineOptions flink = ServingMain.parse(new String[] {"--runner=FlinkRunner", "--maxBatchWaitMillis=30"})
+        .as(FlinkPipelineOptions.class);
+
+    assertTrue(flink.getFasterCopy());
+    Configuration conf = GlobalConfiguration.loadConfiguration(flink.getFlinkConfDir());
+    assertEquals(java.time.Duration.ofMillis(15), conf.get(ExecutionOptions.BUFFER_TIMEOUT));
+  }
+
+  @Test
+  void aFlinkConfigurationOrCopyModeOfTheUsersOwnIsKept() {
+    FlinkPipelineOptions flink = ServingMain.parse(new String[] {
+        "--runner=FlinkRunner", "--flinkConfDir=" + dir, "--fasterCopy=false"}).as(FlinkPipelineOptions.class);
+
+    assertEquals(dir.toString(), flink.getFlinkConfDir());
+    assertFalse(flink.getFasterCopy());
   }
 
   @ParameterizedTest
