@@ -81,8 +81,7 @@ public final class TimedWineRecords extends PTransform<PBegin, PCollection<DataR
     @ProcessElement
     public void process(@Element KV<Long, Long> due, OutputReceiver<DataRecord> out) {
       long seq = due.getKey();
-      out.output(new DataRecord(
-          TimedIds.of(seq, due.getValue()), dataType(seq, dataTypes), workload.fields(seq), null));
+      out.output(workload.record(TimedIds.of(seq, due.getValue()), dataType(seq, dataTypes), seq));
     }
   }
 }

@@ -69,7 +69,7 @@ public final class WineDataRecords extends PTransform<PBegin, PCollection<DataRe
 
     @ProcessElement
     public void process(@Element Long seq, OutputReceiver<DataRecord> out) {
-      out.output(new DataRecord(workload.id(seq), WineSchema.DATA_TYPE, workload.fields(seq), null));
+      out.output(workload.record(workload.id(seq), WineSchema.DATA_TYPE, seq));
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.modelserving.beam.benchmarks.workload;
 
+import dev.modelserving.beam.pipeline.record.DataRecord;
+import dev.modelserving.beam.pipeline.record.FieldNames;
 import dev.modelserving.beam.testdata.WineDataGenerator;
 import dev.modelserving.beam.testdata.WineSchema;
 import java.util.ArrayList;
@@ -27,12 +29,19 @@ public final class WineWorkload {
   private final double[][] features;
   private final String[] ids;
   private final List<Map<String, Object>> fields;
+  private final FieldNames fieldNames;
+  private final Object[][] values;
 
   private WineWorkload(long seed, double[][] features, String[] ids, List<Map<String, Object>> fields) {
     this.seed = seed;
     this.features = features;
     this.ids = ids;
     this.fields = fields;
+    this.fieldNames = FieldNames.of(List.copyOf(fields.get(0).keySet()));
+    this.values = new Object[fields.size()][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = fields.get(i).values().toArray();
+    }
   }
 
   /** The default workload: {@value #DEFAULT_SIZE} red wines from seed {@value #DEFAULT_SEED}. */
@@ -109,5 +118,13 @@ public final class WineWorkload {
    */
   public Map<String, Object> fields(long seq) {
     return fields.get(index(seq));
+  }
+
+  /**
+   * Record {@code seq} as the serving application's CSV parser makes it: its values share one
+   * {@link FieldNames} with every other record, as the parser's records do.
+   */
+  public DataRecord record(String id, String dataType, long seq) {
+    return new DataRecord(id, dataType, fieldNames, values[index(seq)], null);
   }
 }
