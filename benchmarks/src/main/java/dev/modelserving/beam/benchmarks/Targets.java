@@ -194,8 +194,8 @@ public final class Targets {
           .filter(l -> l.suite().equals(Suites.SWAP) && l.variant().equals(prefix + ModelSwapSuite.WITHOUT))
           .findFirst();
       if (without.isPresent()) {
-        figures.add(String.format(Locale.ROOT, "%s: p99 %.0f ms during swaps, %.0f ms without",
-            mode(during.variant()), during.p99(), without.get().p99()));
+        figures.add(String.format(Locale.ROOT, "%s at %,.0f records/s: p99 %.0f ms during swaps, %.0f ms without",
+            mode(during.variant()), during.offeredRate(), during.p99(), without.get().p99()));
         met &= during.p99() <= SPIKE_FACTOR * without.get().p99();
       }
     }
