@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Judges the issue's targets on a run's figures (with their ratios): each is met only if every
@@ -55,29 +57,33 @@ public final class Targets {
   }
 
   static TargetStatus treeVersusNative(List<BenchmarkResult> results) {
-    String target = "PMML tree: ServeModels >= 1.0× native Flink at the same parallelism";
-    List<String> figures = new ArrayList<>();
-    boolean met = true;
-    for (BenchmarkResult r : results) {
-      if (serve("tree").test(r) && !Double.isNaN(r.ratioToNative())) {
-        figures.add(String.format(Locale.ROOT, "%s p=%d: %.2f×", mode(r.variant()), r.parallelism(), r.ratioToNative()));
-        met &= r.ratioToNative() >= 1.0;
-      }
-    }
-    return judged(target, figures, met, "needs the serve and native-flink suites on the tree");
+    return ratioTarget("PMML tree: ServeModels >= 1.0× native Flink at the same parallelism", results,
+        serve("tree"), BenchmarkResult::ratioToNative, 1.0,
+        r -> String.format(Locale.ROOT, "%s p=%d: %.2f×", mode(r.variant()), r.parallelism(), r.ratioToNative()),
+        "needs the serve and native-flink suites on the tree");
   }
 
   static TargetStatus treeVersusRaw(List<BenchmarkResult> results) {
-    String target = "PMML tree: ServeModels >= 50% of the raw evaluator's 2-core rate (prepare + evaluate, 2 threads)";
+    return ratioTarget(
+        "PMML tree: ServeModels >= 50% of the raw evaluator's 2-core rate (prepare + evaluate, 2 threads)", results,
+        serve("tree").and(r -> r.parallelism() == 2), BenchmarkResult::ratioToRaw, 0.5,
+        r -> String.format(Locale.ROOT, "%s p=2: %.0f%%", mode(r.variant()), 100 * r.ratioToRaw()),
+        "needs the serve and raw suites on the tree at parallelism 2");
+  }
+
+  /** A target met when every row {@code rows} picks has a {@code ratio} of at least {@code threshold}. */
+  private static TargetStatus ratioTarget(String target, List<BenchmarkResult> results,
+      Predicate<BenchmarkResult> rows, ToDoubleFunction<BenchmarkResult> ratio, double threshold,
+      Function<BenchmarkResult, String> figure, String missing) {
     List<String> figures = new ArrayList<>();
     boolean met = true;
     for (BenchmarkResult r : results) {
-      if (serve("tree").test(r) && r.parallelism() == 2 && !Double.isNaN(r.ratioToRaw())) {
-        figures.add(String.format(Locale.ROOT, "%s p=2: %.0f%%", mode(r.variant()), 100 * r.ratioToRaw()));
-        met &= r.ratioToRaw() >= 0.5;
+      if (rows.test(r) && !Double.isNaN(ratio.applyAsDouble(r))) {
+        figures.add(figure.apply(r));
+        met &= ratio.applyAsDouble(r) >= threshold;
       }
     }
-    return judged(target, figures, met, "needs the serve and raw suites on the tree at parallelism 2");
+    return judged(target, figures, met, missing);
   }
 
   static TargetStatus mlpVersusBatch256(List<BenchmarkResult> results) {
