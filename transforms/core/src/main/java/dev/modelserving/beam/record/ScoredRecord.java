@@ -21,6 +21,7 @@ public final class ScoredRecord<T> {
   private final long servedAtMillis;
   private final long latencyNanos;
   private final int batchSize;
+  private final DecisionTrace trace;
 
   /** A record scored alone (batch size 1). */
   public ScoredRecord(
@@ -38,6 +39,20 @@ public final class ScoredRecord<T> {
       T input, String dataType, ModelOutput output, String modelName, String modelVersion,
       String modelUuid, String modelFormat, String decision, long servedAtMillis, long latencyNanos,
       int batchSize) {
+    this(input, dataType, output, modelName, modelVersion, modelUuid, modelFormat, decision, servedAtMillis,
+        latencyNanos, batchSize, null);
+  }
+
+  /**
+   * A record scored under a serving policy that consulted several models.
+   *
+   * @param trace the policy's decision: every model consulted and why the winner (this record's
+   *     model) won; null for a record scored by the only model the policy consults
+   */
+  public ScoredRecord(
+      T input, String dataType, ModelOutput output, String modelName, String modelVersion,
+      String modelUuid, String modelFormat, String decision, long servedAtMillis, long latencyNanos,
+      int batchSize, DecisionTrace trace) {
     this.input = input;
     this.dataType = dataType;
     this.output = Objects.requireNonNull(output, "output");
@@ -49,6 +64,7 @@ public final class ScoredRecord<T> {
     this.servedAtMillis = servedAtMillis;
     this.latencyNanos = latencyNanos;
     this.batchSize = batchSize;
+    this.trace = trace;
   }
 
   public T getInput() {
@@ -79,7 +95,11 @@ public final class ScoredRecord<T> {
     return modelFormat;
   }
 
-  /** Why this model scored the record, e.g. {@code "current"} (the only model of its data type). */
+  /**
+   * Why this model scored the record, in short: {@code "latest"} (the newest model of the data type
+   * serves alone), or the policy and its rule, e.g. {@code "speculative/preferred"}, {@code
+   * "consensus/majority"}, {@code "routed/weight"}. {@link #getTrace()} has the details.
+   */
   public String getDecision() {
     return decision;
   }
@@ -101,6 +121,24 @@ public final class ScoredRecord<T> {
     return batchSize;
   }
 
+  /**
+   * The decision trace: the policy, every model it consulted with its answer and latency, and why
+   * the winner won. A record scored by the one model its policy consults gets a trace of that model alone.
+   */
+  public DecisionTrace getTrace() {
+    if (trace != null) {
+      return trace;
+    }
+    ModelAnswer only = new ModelAnswer(modelName, modelVersion, modelUuid, "model", ModelAnswer.Status.ANSWERED,
+        output, null, latencyNanos);
+    return new DecisionTrace(decision, java.util.List.of(only), modelName, "the only model the policy consults");
+  }
+
+  /** The trace as given, or null if the record was scored by the only model its policy consults. */
+  public DecisionTrace getTraceIfConsulted() {
+    return trace;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof ScoredRecord)) {
@@ -117,7 +155,8 @@ public final class ScoredRecord<T> {
         && Objects.equals(modelVersion, s.modelVersion)
         && Objects.equals(modelUuid, s.modelUuid)
         && Objects.equals(modelFormat, s.modelFormat)
-        && Objects.equals(decision, s.decision);
+        && Objects.equals(decision, s.decision)
+        && Objects.equals(trace, s.trace);
   }
 
   @Override

@@ -20,6 +20,7 @@ public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>>
   private static final Coder<ModelOutput> OUTPUT = ModelOutputCoder.of();
   private static final Coder<Long> LONG = VarLongCoder.of();
   private static final Coder<Integer> INT = VarIntCoder.of();
+  private static final Coder<DecisionTrace> TRACE = NullableCoder.of(DecisionCoders.TraceCoder.of());
 
   private final Coder<T> inputCoder;
 
@@ -44,6 +45,7 @@ public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>>
     LONG.encode(r.getServedAtMillis(), out);
     LONG.encode(r.getLatencyNanos(), out);
     INT.encode(r.getBatchSize(), out);
+    TRACE.encode(r.getTraceIfConsulted(), out);
   }
 
   @Override
@@ -53,7 +55,7 @@ public final class ScoredRecordCoder<T> extends StructuredCoder<ScoredRecord<T>>
     ModelOutput output = OUTPUT.decode(in);
     return new ScoredRecord<>(
         input, dataType, output, STRING.decode(in), STRING.decode(in), STRING.decode(in),
-        STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in), INT.decode(in));
+        STRING.decode(in), STRING.decode(in), LONG.decode(in), LONG.decode(in), INT.decode(in), TRACE.decode(in));
   }
 
   @Override

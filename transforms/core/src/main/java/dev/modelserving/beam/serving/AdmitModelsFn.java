@@ -1,11 +1,17 @@
 package dev.modelserving.beam.serving;
 
+import dev.modelserving.beam.model.ModelDescriptorCoder;
 import dev.modelserving.beam.model.ModelDescriptors;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.model.proto.Routing;
 import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.serving.cache.ModelCache;
 import dev.modelserving.beam.serving.cache.ModelLoad;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
@@ -16,26 +22,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Broadcast mode: decides, per data type, which models may enter the side input, so that every
- * worker only ever receives models that load. A model older than the latest admitted one, one that
- * does not load, or one that reads fields the records do not have is rejected with the reason; the
- * previous model keeps serving. The test load runs on the model stream, off the serving path, and
- * leaves the model in this JVM's cache.
+ * Broadcast mode: keeps the model set of every data type in state (current and previous version
+ * of each name, and the routing), applies each model message to it, and emits the resulting {@link
+ * ModelSetSnapshot} for the side input, so that every worker only ever receives models that load.
+ * A model older than the current one of its name, one that does not load, one that reads fields
+ * the records do not have, one past the set's size limit, and an impossible rollback are rejected
+ * with the reason; the set stays as it was. The test load runs on the model stream, off the serving
+ * path, and leaves the model in this JVM's cache.
  */
-final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelDescriptor> {
+final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnapshot> {
   private static final Logger LOG = LoggerFactory.getLogger(AdmitModelsFn.class);
 
   private final ServingConfig<?> config;
-  private final TupleTag<ModelDescriptor> admitted;
+  private final TupleTag<ModelSetSnapshot> admitted;
   private final TupleTag<RejectedModel> rejected;
 
-  @StateId("latest")
-  private final StateSpec<ValueState<ModelSlots>> latestSpec = StateSpecs.value(ModelSlotsCoder.of());
+  @StateId("slots")
+  private final StateSpec<ValueState<ModelSlots>> slotsSpec = StateSpecs.value(ModelSlotsCoder.of());
+
+  @StateId("models")
+  private final StateSpec<MapState<String, ModelDescriptor>> modelsSpec =
+      StateSpecs.map(StringUtf8Coder.of(), ModelDescriptorCoder.of());
+
+  @StateId("routing")
+  private final StateSpec<ValueState<Routing>> routingSpec = StateSpecs.value(RoutingCoder.of());
+
+  @StateId("sequence")
+  private final StateSpec<ValueState<Long>> sequenceSpec = StateSpecs.value(VarLongCoder.of());
 
   private transient ModelCache cache;
   private transient ServingMetrics metrics;
 
-  AdmitModelsFn(ServingConfig<?> config, TupleTag<ModelDescriptor> admitted, TupleTag<RejectedModel> rejected) {
+  AdmitModelsFn(ServingConfig<?> config, TupleTag<ModelSetSnapshot> admitted, TupleTag<RejectedModel> rejected) {
     this.config = config;
     this.admitted = admitted;
     this.rejected = rejected;
@@ -57,20 +75,62 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelDescrip
   @ProcessElement
   public void process(
       @Element KV<String, ModelDescriptor> element,
-      @StateId("latest") ValueState<ModelSlots> latestState,
+      @StateId("slots") ValueState<ModelSlots> slots,
+      @StateId("models") MapState<String, ModelDescriptor> descriptors,
+      @StateId("routing") ValueState<Routing> routing,
+      @StateId("sequence") ValueState<Long> sequence,
       MultiOutputReceiver out) {
-    ModelDescriptor model = element.getValue();
-    ModelSlots latest = latestState.read();
-    ModelRef current = latest == null ? null : latest.current();
-    if (current != null && current.is(model)) {
+    ModelDescriptor message = element.getValue();
+    KeyedModelState set = new KeyedModelState(slots, descriptors, routing);
+    String refusal;
+    switch (message.getAction()) {
+      case REMOVE:
+        refusal = remove(set, message);
+        break;
+      case ROLLBACK:
+        refusal = rollback(set, message);
+        break;
+      case ROUTE:
+        set.setRouting(message.getRouting());
+        refusal = null;
+        break;
+      default:
+        refusal = add(set, message);
+    }
+    if (refusal == null) {
       return;
+    }
+    if (!refusal.isEmpty()) {
+      LOG.warn("Rejected {}: {}", ModelDescriptors.describe(message), refusal);
+      out.get(rejected).output(RejectedModel.of(message, refusal));
+      return;
+    }
+    long next = sequence.read() == null ? 0 : sequence.read() + 1;
+    sequence.write(next);
+    List<ModelDescriptor> current = new ArrayList<>();
+    for (ModelRef ref : set.slots().currentModels()) {
+      current.add(set.descriptor(ref.uuid));
+    }
+    LOG.info("Data type '{}': {}; broadcasting its set {}", element.getKey(), ModelDescriptors.describe(message),
+        set.slots().names());
+    out.get(admitted).output(new ModelSetSnapshot(element.getKey(), next, current, set.routing()));
+  }
+
+  /** Null: nothing changed; "": applied; otherwise the reason the message is refused. */
+  private String add(KeyedModelState set, ModelDescriptor model) {
+    ModelRef current = set.slots().current(model.getName());
+    if (current != null && current.is(model)) {
+      return null;
     }
     if (current != null && model.getCreatedAtMillis() > 0 && current.createdAtMillis > 0
         && model.getCreatedAtMillis() < current.createdAtMillis) {
-      reject(out, model, "it is older than the model it would replace, " + current + " (created "
-          + current.createdAtMillis + ", this one " + model.getCreatedAtMillis() + "): models arriving out of order"
-          + " are not swapped in; publish it again to roll back to it");
-      return;
+      return "it is older than the model it would replace, " + current + " (created " + current.createdAtMillis
+          + ", this one " + model.getCreatedAtMillis() + "): models arriving out of order are not swapped in;"
+          + " publish it again, or send a rollback, to go back to it";
+    }
+    if (current == null && set.slots().names().size() >= config.maxModelsPerDataType) {
+      return "the model set of data type '" + model.getDataType() + "' is full: it holds " + config.maxModelsPerDataType
+          + " models " + set.slots().names() + " (the limit; remove one first)";
     }
     ModelLoad load = cache.load(model);
     load.await(KeyedServing.LOAD_WAIT);
@@ -78,22 +138,44 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelDescrip
       metrics.of(model.getDataType()).modelLoads.inc();
     }
     if (!load.isReady()) {
-      reject(out, model, load.isFailed() ? load.failure() : "it did not load within " + KeyedServing.LOAD_WAIT);
-      return;
+      return load.isFailed() ? load.failure() : "it did not load within " + KeyedServing.LOAD_WAIT;
     }
     String mismatch = config.fieldMismatch(load.model().scorer());
     if (mismatch != null) {
-      reject(out, model, mismatch);
-      return;
+      return mismatch;
     }
-    latestState.write(ModelSlots.of(Map.of(ModelSlots.CURRENT, ModelRef.of(model))));
-    LOG.info("Data type '{}' is now served by {} (broadcast to every worker)", model.getDataType(),
-        ModelDescriptors.describe(model));
-    out.get(admitted).output(model);
+    set.addCandidate(model);
+    set.promote(model.getUuid());
+    return "";
   }
 
-  private void reject(MultiOutputReceiver out, ModelDescriptor model, String reason) {
-    LOG.warn("Rejected model {}: {}", ModelDescriptors.describe(model), reason);
-    out.get(rejected).output(RejectedModel.of(model, reason));
+  private static String remove(KeyedModelState set, ModelDescriptor message) {
+    if (set.slots().current(message.getName()) == null) {
+      LOG.info("Data type '{}' has no model '{}' to remove; nothing changes", message.getDataType(), message.getName());
+      return null;
+    }
+    set.remove(message.getName());
+    return "";
+  }
+
+  private static String rollback(KeyedModelState set, ModelDescriptor message) {
+    String name = message.getName();
+    String version = message.getVersion();
+    ModelRef current = set.slots().current(name);
+    ModelRef previous = set.slots().previous(name);
+    if (!version.isEmpty() && current != null && current.version.equals(version)) {
+      return null;
+    }
+    if (previous == null) {
+      return current == null
+          ? "data type '" + message.getDataType() + "' has no model '" + name + "' to roll back"
+          : "model '" + name + "' has no previous version to roll back to (only " + current + ")";
+    }
+    if (!version.isEmpty() && !previous.version.equals(version)) {
+      return "the previous version of model '" + name + "' is " + previous.version + ", not " + version
+          + "; only the version before the current one is kept";
+    }
+    set.rollback(name);
+    return "";
   }
 }

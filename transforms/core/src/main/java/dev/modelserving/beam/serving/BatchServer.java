@@ -30,18 +30,11 @@ final class BatchServer<T> {
    */
   void serve(RecordBatch<T> batch, LoadedModel model, ModelRef ref, String decision, ServingOutputs<T> out) {
     DataTypeCounters counters = out.metrics().of(batch.dataType());
-    int n = batch.size();
-    List<Features> features = new ArrayList<>(n);
-    int[] recordOf = new int[n];
-    for (int i = 0; i < n; i++) {
-      Features f = extract(batch, i, out);
-      if (f != null) {
-        recordOf[features.size()] = i;
-        features.add(f);
-      }
-    }
+    Rows rows = extract(batch, out);
+    List<Features> features = rows.features;
+    int[] recordOf = rows.recordOf;
     Scorer scorer = model.scorer();
-    int chunk = Math.max(1, Math.min(scorer.maxBatchSize(), config.batchLimits.getMax()));
+    int chunk = chunkOf(scorer);
     long servedAt = System.currentTimeMillis();
     int scored = 0;
     for (int from = 0; from < features.size(); from += chunk) {
@@ -63,6 +56,57 @@ final class BatchServer<T> {
       }
     }
     counters.scored.inc(scored);
+  }
+
+  /** The features of a batch's records, extracted once; records whose extraction fails are dead-lettered. */
+  static final class Rows {
+    final List<Features> features;
+    /** The batch index of each extracted record. */
+    final int[] recordOf;
+
+    Rows(List<Features> features, int[] recordOf) {
+      this.features = features;
+      this.recordOf = recordOf;
+    }
+  }
+
+  Rows extract(RecordBatch<T> batch, ServingOutputs<T> out) {
+    int n = batch.size();
+    List<Features> features = new ArrayList<>(n);
+    int[] recordOf = new int[n];
+    for (int i = 0; i < n; i++) {
+      Features f = extract(batch, i, out);
+      if (f != null) {
+        recordOf[features.size()] = i;
+        features.add(f);
+      }
+    }
+    return new Rows(features, recordOf);
+  }
+
+  /** The largest call this model takes under the batch limits. */
+  int chunkOf(Scorer scorer) {
+    return Math.max(1, Math.min(scorer.maxBatchSize(), config.batchLimits.getMax()));
+  }
+
+  /** Scores every record of {@code features} with one call per chunk, merged in order. */
+  static BatchScores scoreAll(Scorer scorer, List<Features> features, int chunk) {
+    if (features.size() <= chunk) {
+      return scoreBatch(scorer, features);
+    }
+    BatchScores all = BatchScores.of(features.size());
+    for (int from = 0; from < features.size(); from += chunk) {
+      List<Features> part = features.subList(from, Math.min(features.size(), from + chunk));
+      BatchScores scores = scoreBatch(scorer, part);
+      for (int j = 0; j < part.size(); j++) {
+        if (scores.isScored(j)) {
+          all.setOutput(from + j, scores.output(j));
+        } else {
+          all.setFailure(from + j, scores.failure(j));
+        }
+      }
+    }
+    return all;
   }
 
   private Features extract(RecordBatch<T> batch, int i, ServingOutputs<T> out) {

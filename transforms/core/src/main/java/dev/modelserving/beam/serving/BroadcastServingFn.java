@@ -6,6 +6,7 @@ import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.serving.cache.LoadedModel;
 import dev.modelserving.beam.serving.cache.ModelCache;
 import dev.modelserving.beam.serving.cache.ModelLoad;
+import dev.modelserving.beam.serving.policy.Plan;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -16,11 +17,11 @@ import org.apache.beam.sdk.values.KV;
 import org.joda.time.Duration;
 
 /**
- * Broadcast serving: scores each batch where it was packed, with the latest model of its data type
- * from the side input ({@link LatestModels}, merged from the values the runner delivers), without
- * a shuffle.
+ * Broadcast serving: scores each batch where it was packed, under its data type's policy, with the
+ * model set from the side input ({@link LatestModels}, merged from the values the runner delivers),
+ * without a shuffle.
  *
- * <p>Each instance remembers the model it serves per data type. When the side input names a newer
+ * <p>Each instance remembers the version it serves of each model. When the side input names a newer
  * one, it is loaded in the JVM-wide cache off the serving path; with {@link SwapPolicy#WHEN_READY}
  * the model before it keeps serving until it is ready, with {@link SwapPolicy#IN_ORDER} (and for
  * the first model of a data type) the batch waits for the load.
@@ -33,8 +34,8 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
 
   private transient ModelCache cache;
   private transient ServingMetrics metrics;
-  private transient BatchServer<T> server;
-  /** The model each data type is served by in this instance. */
+  private transient PolicyServer<T> server;
+  /** The version each model (by data type and name) is served with in this instance. */
   private transient Map<String, ModelDescriptor> serving;
   /** Models this instance has reported as failed, so each is reported once. */
   private transient Set<String> reported;
@@ -51,7 +52,7 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
   public void setup() {
     cache = ModelCache.shared().join(config.maxLoadedModels);
     metrics = new ServingMetrics();
-    server = new BatchServer<>(config);
+    server = new PolicyServer<>(config, new BatchServer<>(config));
     serving = new HashMap<>();
     reported = new HashSet<>();
     instanceKey = config.transformId + "/broadcast-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "/";
@@ -60,7 +61,7 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
   @Teardown
   public void teardown() {
     if (cache != null) {
-      serving.keySet().forEach(dataType -> cache.serve(instanceKey + dataType, null));
+      serving.keySet().forEach(name -> cache.serve(instanceKey + name, null));
       cache.leave();
     }
   }
@@ -73,27 +74,28 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
     RecordBatch<T> batch = element.getValue();
     ServingOutputs<T> out = new ServingOutputs<>(config, tags, receiver, metrics);
     String dataType = batch.dataType();
-    ModelDescriptor newest = latest(views).get(dataType);
-    if (newest == null) {
+    ModelSetSnapshot snapshot = latest(views).get(dataType);
+    if (snapshot == null) {
       out.unserved(batch, config.boundedInput
           ? "the input ended and no model for data type '" + dataType + "' arrived"
           : "no model has arrived for data type '" + dataType + "'");
       return;
     }
-    ModelDescriptor model = switchTo(newest, out);
-    if (model == null) {
-      out.unserved(batch, "model " + ModelRef.of(newest) + " could not be loaded in this worker");
-      return;
-    }
-    LoadedModel loaded = acquire(model);
-    if (loaded == null) {
-      out.unserved(batch, "model " + ModelRef.of(model) + " could not be loaded in this worker");
-      return;
-    }
+    Plan plan = server.plan(dataType, snapshot.names(), snapshot.routing);
+    ServedSet set = new ServedSet(snapshot.names(), snapshot.routing);
     try {
-      server.serve(batch, loaded, ModelRef.of(model), KeyedServing.DECISION_CURRENT, out);
+      for (String name : plan.calledModels()) {
+        ModelDescriptor model = switchTo(dataType, snapshot.model(name), out);
+        LoadedModel loaded = model == null ? null : acquire(model);
+        if (loaded == null) {
+          out.unserved(batch, "model " + ModelRef.of(snapshot.model(name)) + " could not be loaded in this worker");
+          return;
+        }
+        set.put(new ServedModel(ModelRef.of(model), loaded));
+      }
+      server.serve(batch, set, plan, out);
     } finally {
-      loaded.release();
+      set.release();
     }
   }
 
@@ -118,12 +120,12 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
   }
 
   /**
-   * The model to serve this data type with now: {@code newest} once it has loaded, else the one
-   * serving before it (with {@link SwapPolicy#WHEN_READY}), else null.
+   * The version of a model to serve with now: {@code newest} once it has loaded, else the version
+   * of the same name serving before it (with {@link SwapPolicy#WHEN_READY}), else null.
    */
-  private ModelDescriptor switchTo(ModelDescriptor newest, ServingOutputs<T> out) {
-    String dataType = newest.getDataType();
-    ModelDescriptor current = serving.get(dataType);
+  private ModelDescriptor switchTo(String dataType, ModelDescriptor newest, ServingOutputs<T> out) {
+    String servingName = dataType + "/" + newest.getName();
+    ModelDescriptor current = serving.get(servingName);
     if (current != null && current.getUuid().equals(newest.getUuid())) {
       return current;
     }
@@ -135,8 +137,8 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
       if (load.claimOutcome()) {
         metrics.of(dataType).modelLoads.inc();
       }
-      serving.put(dataType, newest);
-      cache.serve(instanceKey + dataType, newest.getUuid());
+      serving.put(servingName, newest);
+      cache.serve(instanceKey + servingName, newest.getUuid());
       return newest;
     }
     if (load.isFailed() && reported.add(newest.getUuid())) {

@@ -6,8 +6,14 @@ import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.serving.cache.LoadedModel;
 import dev.modelserving.beam.serving.cache.ModelCache;
 import dev.modelserving.beam.serving.cache.ModelLoad;
+import dev.modelserving.beam.serving.policy.Plan;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.TimerMap;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
@@ -17,12 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one serving key does with one event or timer, over its state (see {@link KeyedServingFn}):
- * stage arriving models and load them off the serving path, promote a loaded model atomically,
- * score batches with the current model, hold batches no model can score yet, and buffer batches
- * smaller than the minimum batch size.
+ * apply model messages to the key's model set (stage arriving models and load them off the serving
+ * path, promote a loaded model atomically, remove, roll back, route), score batches under the data
+ * type's policy, hold batches its models cannot score yet, and buffer batches smaller than the
+ * minimum batch size.
  */
 final class KeyedServing<T> {
-  static final String DECISION_CURRENT = "current";
   /** How often a key with a model loading checks whether the load has ended. */
   static final org.joda.time.Duration LOAD_POLL = org.joda.time.Duration.millis(20);
   /** How long a bounded run, or the end of the input, waits for a load. */
@@ -62,7 +68,7 @@ final class KeyedServing<T> {
 
   private final ServingConfig<T> config;
   private final ModelCache cache;
-  private final BatchServer<T> server;
+  private final PolicyServer<T> server;
   private final KV<String, Integer> key;
   private final String servingKey;
   private final KeyedModelState models;
@@ -71,7 +77,7 @@ final class KeyedServing<T> {
   private final Timers timers;
   private final ServingOutputs<T> out;
 
-  KeyedServing(ServingConfig<T> config, ModelCache cache, BatchServer<T> server, KV<String, Integer> key,
+  KeyedServing(ServingConfig<T> config, ModelCache cache, PolicyServer<T> server, KV<String, Integer> key,
       KeyedModelState models, BatchBag<T> held, BatchBag<T> buffer, Timers timers, ServingOutputs<T> out) {
     this.config = config;
     this.cache = cache;
@@ -87,24 +93,47 @@ final class KeyedServing<T> {
 
   // ---- events ----------------------------------------------------------------------------------
 
-  void onModel(ModelDescriptor model) {
+  void onModel(ModelDescriptor message) {
     if (models.slots().hasCandidates() && (config.swapPolicy == SwapPolicy.IN_ORDER || config.boundedInput)) {
-      // In order, the models before this one settle first (and score the records held for them), so
-      // that this one takes over exactly here, even if it is the model that served before them.
+      // In order, the models before this message settle first (and score the records held for
+      // them), so that the message takes effect exactly here.
       advance(true);
     }
-    if (models.slots().knows(model.getUuid())) {
+    switch (message.getAction()) {
+      case REMOVE:
+        onRemove(message);
+        break;
+      case ROLLBACK:
+        onRollback(message);
+        break;
+      case ROUTE:
+        models.setRouting(message.getRouting());
+        log("Data type '{}' now routes by {}", key.getKey(), ModelDescriptors.describe(message.getRouting()));
+        break;
+      default:
+        onAdd(message);
+    }
+  }
+
+  private void onAdd(ModelDescriptor model) {
+    ModelSlots slots = models.slots();
+    if (slots.knows(model.getUuid())) {
       return; // a replay of a model this key has
     }
-    ModelRef current = models.slots().current();
+    ModelRef current = slots.current(model.getName());
     if (current != null && isOlder(model, current)) {
       reject(model, "it is older than the model it would replace, " + current + " (created "
           + current.createdAtMillis + ", this one " + model.getCreatedAtMillis() + "): models arriving out of"
-          + " order are not swapped in; publish it again to roll back to it");
+          + " order are not swapped in; publish it again, or send a rollback, to go back to it");
       return;
     }
-    if (models.slots().candidates().size() >= MAX_CANDIDATES) {
-      ModelRef oldest = models.slots().candidates().get(0);
+    if (isNewName(model.getName()) && namesIncludingPending() >= config.maxModelsPerDataType) {
+      reject(model, "the model set of data type '" + key.getKey() + "' is full: it holds "
+          + config.maxModelsPerDataType + " models " + slots.names() + " (the limit; remove one first)");
+      return;
+    }
+    if (slots.candidates().size() >= MAX_CANDIDATES) {
+      ModelRef oldest = slots.candidates().get(0);
       reject(models.descriptor(oldest.uuid), "more than " + MAX_CANDIDATES + " newer models arrived while it"
           + " was loading; it never served");
       models.dropCandidate(oldest.uuid);
@@ -112,6 +141,45 @@ final class KeyedServing<T> {
     models.addCandidate(model);
     cache.load(model);
     advance(config.boundedInput);
+  }
+
+  private void onRemove(ModelDescriptor message) {
+    String name = message.getName();
+    ModelSlots slots = models.slots();
+    if (slots.current(name) == null && !isPending(name)) {
+      log("Data type '{}' has no model '{}' to remove; nothing changes", key.getKey(), name);
+      return;
+    }
+    models.remove(name);
+    cache.serve(currentKey(name), null);
+    cache.serve(previousKey(name), null);
+    log("Removed model '{}' from data type '{}'; the set is now {}", name, key.getKey(), models.slots().names());
+  }
+
+  private void onRollback(ModelDescriptor message) {
+    String name = message.getName();
+    String version = message.getVersion();
+    ModelRef current = models.slots().current(name);
+    ModelRef previous = models.slots().previous(name);
+    if (!version.isEmpty() && current != null && current.version.equals(version)) {
+      return; // already rolled back to that version (a replayed message)
+    }
+    if (previous == null) {
+      reject(message, current == null
+          ? "data type '" + key.getKey() + "' has no model '" + name + "' to roll back"
+          : "model '" + name + "' has no previous version to roll back to (only " + current + ")");
+      return;
+    }
+    if (!version.isEmpty() && !previous.version.equals(version)) {
+      reject(message, "the previous version of model '" + name + "' is " + previous.version + ", not " + version
+          + "; only the version before the current one is kept");
+      return;
+    }
+    models.rollback(name);
+    cache.serve(currentKey(name), previous.uuid);
+    cache.serve(previousKey(name), current.uuid);
+    loadOf(previous, config.boundedInput);
+    log("Rolled back model '{}' of data type '{}' to {} (was {})", name, key.getKey(), previous, current);
   }
 
   void onBatch(RecordBatch<T> batch) {
@@ -168,31 +236,32 @@ final class KeyedServing<T> {
     }
   }
 
-  /** The model held records wait for: the newest candidate, else the current model; null if none. */
+  /** The model held records wait for: the newest candidate, else the newest current model; null if none. */
   private ModelRef waitingFor() {
     List<ModelRef> candidates = models.slots().candidates();
-    return candidates.isEmpty() ? models.slots().current() : candidates.get(candidates.size() - 1);
+    return candidates.isEmpty() ? models.slots().newest() : candidates.get(candidates.size() - 1);
   }
 
   // ---- models ----------------------------------------------------------------------------------
 
   /**
-   * Resolves the candidates whose loads have ended (promotes the newest that loaded, rejects those
-   * that failed, drops those a newer current model makes obsolete), makes sure the current model is
-   * loaded in this JVM, scores held records once nothing stops them, and polls while a load runs.
+   * Resolves the candidates whose loads have ended (promotes the newest of each name that loaded,
+   * rejects those that failed, drops those a newer current version makes obsolete), makes sure the
+   * models the policy calls are loaded in this JVM, scores held records once nothing stops them,
+   * and polls while a load runs.
    *
    * <p>With {@code wait}, waits for the loads first. A key with no usable model (its first model,
-   * or its current one after a restore) waits too: nothing serves meanwhile, so waiting pauses
-   * nothing, and the records it holds do not depend on a timer to be scored.
+   * or its models after a restore) waits too: nothing serves meanwhile, so waiting pauses nothing,
+   * and the records it holds do not depend on a timer to be scored.
    */
   private void advance(boolean wait) {
-    boolean waitHere = wait || !hasUsableCurrent();
+    boolean waitHere = wait || !ready();
     if (models.slots().hasCandidates()) {
       resolveCandidates(waitHere);
     }
-    ModelRef current = models.slots().current();
-    if (current != null) {
-      loadOf(current, wait || !hasUsableCurrent()); // after a restore or an eviction: load it again
+    boolean waitLoads = wait || !ready();
+    for (ModelRef ref : calledModels()) {
+      loadOf(ref, waitLoads); // after a restore or an eviction: load it again
     }
     if (!held.isEmpty() && !mustWait()) {
       List<RecordBatch<T>> waiting = held.drain();
@@ -209,18 +278,45 @@ final class KeyedServing<T> {
     }
   }
 
-  /** True if the current model is loaded in this JVM and can score now. */
-  private boolean hasUsableCurrent() {
-    ModelRef current = models.slots().current();
-    if (current == null) {
+  /** The plan of the key's policy over its current set, or null if the set is empty. */
+  private Plan plan() {
+    ModelSlots slots = models.slots();
+    return server.plan(key.getKey(), slots.names(), models.routing());
+  }
+
+  /** The current models the policy calls for the next batch. */
+  private List<ModelRef> calledModels() {
+    Plan plan = plan();
+    if (plan == null) {
+      return List.of();
+    }
+    List<ModelRef> refs = new ArrayList<>();
+    for (String name : plan.calledModels()) {
+      ModelRef ref = models.slots().current(name);
+      if (ref != null) {
+        refs.add(ref);
+      }
+    }
+    return refs;
+  }
+
+  /** True if every model the policy calls is loaded in this JVM and can score now. */
+  private boolean ready() {
+    List<ModelRef> called = calledModels();
+    if (called.isEmpty()) {
       return false;
     }
-    ModelLoad load = cache.get(current.uuid);
-    return load != null && load.isReady() && !load.model().isRetired();
+    for (ModelRef ref : called) {
+      ModelLoad load = cache.get(ref.uuid);
+      if (load == null || !load.isReady() || load.model().isRetired()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void resolveCandidates(boolean wait) {
-    ModelRef newestReady = null;
+    Map<String, ModelRef> newestReady = new LinkedHashMap<>();
     for (ModelRef candidate : models.slots().candidates()) {
       ModelLoad load = loadOf(candidate, wait);
       if (load.isFailed()) {
@@ -230,21 +326,24 @@ final class KeyedServing<T> {
       } else if (load.isReady()) {
         reportOutcome(load);
         String mismatch = config.fieldMismatch(load.model().scorer());
+        ModelRef best = newestReady.get(candidate.name);
         if (mismatch != null) {
           reject(models.descriptor(candidate.uuid), mismatch);
           models.dropCandidate(candidate.uuid);
-        } else if (newestReady == null || !isOlder(candidate, newestReady)) {
-          newestReady = candidate;
+        } else if (best == null || !isOlder(candidate, best)) {
+          newestReady.put(candidate.name, candidate);
         }
       }
     }
-    ModelRef current = models.slots().current();
-    if (newestReady != null && (current == null || !isOlder(newestReady, current))) {
-      promote(newestReady);
-      current = newestReady;
+    for (ModelRef ready : newestReady.values()) {
+      ModelRef current = models.slots().current(ready.name);
+      if (current == null || !isOlder(ready, current)) {
+        promote(ready);
+      }
     }
     for (ModelRef candidate : models.slots().candidates()) {
       ModelLoad load = cache.get(candidate.uuid);
+      ModelRef current = models.slots().current(candidate.name);
       if (current != null && load != null && load.isReady() && isOlder(candidate, current)) {
         LOG.info("Model {} of data type '{}' loaded after the newer {} took over; it never served",
             candidate, key.getKey(), current);
@@ -254,13 +353,14 @@ final class KeyedServing<T> {
   }
 
   private void promote(ModelRef candidate) {
-    ModelRef was = models.slots().current();
+    ModelRef was = models.slots().current(candidate.name);
     models.promote(candidate.uuid);
-    cache.serve(servingKey, candidate.uuid);
+    cache.serve(currentKey(candidate.name), candidate.uuid);
+    // the version before stays loaded, so that a rollback is instant
+    cache.serve(previousKey(candidate.name), was == null ? null : was.uuid);
     timers.loadPoll().clear();
-    if (key.getValue() == 0) {
-      LOG.info("Data type '{}' is now served by {} (was {})", key.getKey(), candidate, was == null ? "nothing" : was);
-    }
+    log("Data type '{}' model '{}' is now {} (was {}); the set is {}", key.getKey(), candidate.name, candidate,
+        was == null ? "nothing" : was, models.slots().names());
   }
 
   /** The JVM's load of a model a slot names, started from the bytes in state if there is none. */
@@ -272,6 +372,9 @@ final class KeyedServing<T> {
         throw new IllegalStateException("the bytes of model " + ref + " are missing from the state of " + key);
       }
       load = cache.load(descriptor);
+      if (ref.equals(models.slots().current(ref.name))) {
+        cache.serve(currentKey(ref.name), ref.uuid);
+      }
     }
     if (wait && !load.await(LOAD_WAIT)) {
       LOG.warn("Model {} of data type '{}' is still loading after {}", ref, key.getKey(), LOAD_WAIT);
@@ -279,17 +382,14 @@ final class KeyedServing<T> {
     return load;
   }
 
-  /** True while a batch must not be scored yet: no model, the current one not loaded, or an in-order swap pending. */
+  /** True while a batch must not be scored yet: no model, a called one not loaded, or an in-order swap pending. */
   private boolean mustWait() {
-    return !hasUsableCurrent() || (config.swapPolicy == SwapPolicy.IN_ORDER && models.slots().hasCandidates());
+    return !ready() || (config.swapPolicy == SwapPolicy.IN_ORDER && models.slots().hasCandidates());
   }
 
   private boolean isLoading() {
-    ModelSlots slots = models.slots();
-    List<ModelRef> refs = slots.candidates();
-    if (slots.current() != null) {
-      refs.add(slots.current());
-    }
+    List<ModelRef> refs = models.slots().candidates();
+    refs.addAll(calledModels());
     for (ModelRef ref : refs) {
       ModelLoad load = cache.get(ref.uuid);
       if (load != null && load.status() == ModelLoad.Status.LOADING) {
@@ -297,6 +397,44 @@ final class KeyedServing<T> {
       }
     }
     return false;
+  }
+
+  /** True if the set has no model {@code name}, current or arriving. */
+  private boolean isNewName(String name) {
+    return models.slots().current(name) == null && !isPending(name);
+  }
+
+  private boolean isPending(String name) {
+    for (ModelRef c : models.slots().candidates()) {
+      if (c.name.equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The names of the set, counting candidates of names it does not have yet. */
+  private int namesIncludingPending() {
+    Set<String> names = new HashSet<>(models.slots().names());
+    for (ModelRef c : models.slots().candidates()) {
+      names.add(c.name);
+    }
+    return names.size();
+  }
+
+  private String currentKey(String name) {
+    return servingKey + "/" + name;
+  }
+
+  private String previousKey(String name) {
+    return servingKey + "/" + name + "#previous";
+  }
+
+  /** Logs once per data type (from its first shard), not once per shard. */
+  private void log(String format, Object... args) {
+    if (key.getValue() == 0) {
+      LOG.info(format, args);
+    }
   }
 
   /** Counts the end of a load once per JVM, by whichever key sees it first. */
@@ -311,9 +449,8 @@ final class KeyedServing<T> {
   }
 
   private void reject(ModelDescriptor model, String reason) {
-    ModelRef current = models.slots().current();
-    LOG.debug("Key {} rejected model {}: {} (still serving {})", key, ModelDescriptors.describe(model), reason,
-        current == null ? "nothing" : current);
+    LOG.debug("Key {} rejected {}: {} (still serving {})", key, ModelDescriptors.describe(model), reason,
+        models.slots().names());
     out.rejected(RejectedModel.of(model, reason));
   }
 
@@ -344,37 +481,41 @@ final class KeyedServing<T> {
     }
   }
 
-  /** Scores the batch with the current model if it is loaded here, else holds it. */
+  /** Scores the batch under the key's policy if every model it calls is loaded here, else holds it. */
   private void serveOrHold(RecordBatch<T> batch) {
-    ModelRef current = models.slots().current();
-    LoadedModel model = acquire(current);
-    if (model == null) {
+    Plan plan = config.swapPolicy == SwapPolicy.IN_ORDER && models.slots().hasCandidates() ? null : plan();
+    ServedSet set = plan == null ? null : acquire(plan);
+    if (set == null) {
       hold(batch);
       return;
     }
     try {
-      server.serve(batch, model, current, DECISION_CURRENT, out);
+      server.serve(batch, set, plan, out);
     } finally {
-      model.release();
+      set.release();
     }
   }
 
-  private LoadedModel acquire(ModelRef ref) {
-    if (ref == null || (config.swapPolicy == SwapPolicy.IN_ORDER && models.slots().hasCandidates())) {
-      return null;
+  /** The set with every model the plan calls acquired, or null (nothing acquired) if one is not ready. */
+  private ServedSet acquire(Plan plan) {
+    ServedSet set = new ServedSet(models.slots().names(), models.routing());
+    for (String name : plan.calledModels()) {
+      ModelRef ref = models.slots().current(name);
+      ModelLoad load = ref == null ? null : cache.get(ref.uuid);
+      LoadedModel model = load == null || !load.isReady() ? null : load.model();
+      if (model == null || !model.tryAcquire()) {
+        set.release();
+        return null;
+      }
+      set.put(new ServedModel(ref, model));
     }
-    ModelLoad load = cache.get(ref.uuid);
-    if (load == null || !load.isReady()) {
-      return null;
-    }
-    LoadedModel model = load.model();
-    return model.tryAcquire() ? model : null;
+    return set;
   }
 
   /** Keeps a batch in state until a model can score it, within the no-model policy's bounds. */
   private void hold(RecordBatch<T> batch) {
     ModelSlots slots = models.slots();
-    boolean noModel = slots.current() == null && !slots.hasCandidates();
+    boolean noModel = slots.currentModels().isEmpty() && !slots.hasCandidates();
     NoModelPolicy policy = config.noModelPolicy;
     if (!config.boundedInput && !policy.holds() && noModel) {
       out.unserved(batch, "no model has arrived for data type '" + key.getKey() + "'");

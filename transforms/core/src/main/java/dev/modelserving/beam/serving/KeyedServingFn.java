@@ -2,6 +2,7 @@ package dev.modelserving.beam.serving;
 
 import dev.modelserving.beam.model.ModelDescriptorCoder;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.model.proto.Routing;
 import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.serving.cache.ModelCache;
 import org.apache.beam.sdk.coders.Coder;
@@ -25,7 +26,7 @@ import org.joda.time.Duration;
  * KeyedServing}, which decides what each event and timer does.
  *
  * <ul>
- *   <li>{@code slots} and {@code models}: the key's models (see {@link KeyedModelState});
+ *   <li>{@code slots}, {@code models} and {@code routing}: the key's model set (see {@link KeyedModelState});
  *   <li>{@code held}: batches waiting for a model that can score them (the wait {@code holdExpired}
  *       and the timer {@code inputEnded} end it, the wait {@code loadPoll} notices a finished load);
  *   <li>{@code buffer}: batches smaller than the minimum batch size (the wait {@code flush} ends it).
@@ -45,6 +46,9 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
   @StateId("models")
   private final StateSpec<MapState<String, ModelDescriptor>> modelsSpec =
       StateSpecs.map(StringUtf8Coder.of(), ModelDescriptorCoder.of());
+
+  @StateId("routing")
+  private final StateSpec<ValueState<Routing>> routingSpec = StateSpecs.value(RoutingCoder.of());
 
   @StateId("held")
   private final StateSpec<BagState<RecordBatch<T>>> heldSpec;
@@ -67,7 +71,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
 
   private transient ModelCache cache;
   private transient ServingMetrics metrics;
-  private transient BatchServer<T> server;
+  private transient PolicyServer<T> server;
 
   KeyedServingFn(ServingConfig<T> config, Coder<T> recordCoder, ServingTags<T> tags) {
     this.config = config;
@@ -80,7 +84,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
   public void setup() {
     cache = ModelCache.shared().join(config.maxLoadedModels);
     metrics = new ServingMetrics();
-    server = new BatchServer<>(config);
+    server = new PolicyServer<>(config, new BatchServer<>(config));
   }
 
   @Teardown
@@ -95,6 +99,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @Element KV<KV<String, Integer>, ServingEvent<T>> element,
       @StateId("slots") ValueState<ModelSlots> slots,
       @StateId("models") MapState<String, ModelDescriptor> models,
+      @StateId("routing") ValueState<Routing> routing,
       @StateId("held") BagState<RecordBatch<T>> held,
       @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
       @StateId("buffer") BagState<RecordBatch<T>> buffer,
@@ -102,7 +107,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @TimerFamily("waits") TimerMap waits,
       @TimerId("inputEnded") Timer inputEnded,
       MultiOutputReceiver out) {
-    KeyedServing<T> serving = serving(element.getKey(), slots, models, held, heldInfo, buffer, bufferInfo,
+    KeyedServing<T> serving = serving(element.getKey(), slots, models, routing, held, heldInfo, buffer, bufferInfo,
         waits, inputEnded, out);
     ServingEvent<T> event = element.getValue();
     if (event.isModel()) {
@@ -118,6 +123,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @Key KV<String, Integer> key,
       @StateId("slots") ValueState<ModelSlots> slots,
       @StateId("models") MapState<String, ModelDescriptor> models,
+      @StateId("routing") ValueState<Routing> routing,
       @StateId("held") BagState<RecordBatch<T>> held,
       @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
       @StateId("buffer") BagState<RecordBatch<T>> buffer,
@@ -125,7 +131,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @TimerFamily("waits") TimerMap waits,
       @TimerId("inputEnded") Timer inputEnded,
       MultiOutputReceiver out) {
-    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, waits, inputEnded, out).onWaitOver(wait);
+    serving(key, slots, models, routing, held, heldInfo, buffer, bufferInfo, waits, inputEnded, out).onWaitOver(wait);
   }
 
   @OnTimer("inputEnded")
@@ -133,6 +139,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @Key KV<String, Integer> key,
       @StateId("slots") ValueState<ModelSlots> slots,
       @StateId("models") MapState<String, ModelDescriptor> models,
+      @StateId("routing") ValueState<Routing> routing,
       @StateId("held") BagState<RecordBatch<T>> held,
       @StateId("heldInfo") ValueState<BatchBag.Info> heldInfo,
       @StateId("buffer") BagState<RecordBatch<T>> buffer,
@@ -140,7 +147,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       @TimerFamily("waits") TimerMap waits,
       @TimerId("inputEnded") Timer inputEnded,
       MultiOutputReceiver out) {
-    serving(key, slots, models, held, heldInfo, buffer, bufferInfo, waits, inputEnded, out).onInputEnded();
+    serving(key, slots, models, routing, held, heldInfo, buffer, bufferInfo, waits, inputEnded, out).onInputEnded();
   }
 
   /** See {@link ServingOutputs}: records keep their own timestamps. */
@@ -154,6 +161,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       KV<String, Integer> key,
       ValueState<ModelSlots> slots,
       MapState<String, ModelDescriptor> models,
+      ValueState<Routing> routing,
       BagState<RecordBatch<T>> held,
       ValueState<BatchBag.Info> heldInfo,
       BagState<RecordBatch<T>> buffer,
@@ -161,7 +169,7 @@ final class KeyedServingFn<T> extends DoFn<KV<KV<String, Integer>, ServingEvent<
       TimerMap waits,
       Timer inputEnded,
       MultiOutputReceiver out) {
-    return new KeyedServing<>(config, cache, server, key, new KeyedModelState(slots, models),
+    return new KeyedServing<>(config, cache, server, key, new KeyedModelState(slots, models, routing),
         new BatchBag<>(held, heldInfo), new BatchBag<>(buffer, bufferInfo),
         new KeyedServing.Timers(waits, inputEnded), new ServingOutputs<>(config, tags, out, metrics));
   }

@@ -1,7 +1,5 @@
 package dev.modelserving.beam.serving;
 
-import dev.modelserving.beam.model.ModelDescriptorCoder;
-import dev.modelserving.beam.model.proto.ModelDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,20 +8,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
 
-/**
- * Broadcast mode's side input: the latest admitted model of every data type (the newest by
- * creation time; on a tie, the one that arrived last).
- */
+/** Broadcast mode's side input: the newest {@link ModelSetSnapshot} of every data type. */
 final class LatestModels {
   private static final LatestModels EMPTY = new LatestModels(Collections.emptyMap());
 
-  private final Map<String, ModelDescriptor> byDataType;
+  private final Map<String, ModelSetSnapshot> byDataType;
 
-  private LatestModels(Map<String, ModelDescriptor> byDataType) {
+  private LatestModels(Map<String, ModelSetSnapshot> byDataType) {
     this.byDataType = byDataType;
   }
 
@@ -32,42 +28,35 @@ final class LatestModels {
   }
 
   /**
-   * The newest model of every data type among several values (usually one): a runner may deliver
-   * more than one combined value of the side input.
+   * The newest snapshot of every data type among several values (usually one): a runner may
+   * deliver more than one combined value of the side input.
    */
   static LatestModels merge(Iterable<LatestModels> values) {
     LatestModels only = null;
-    Map<String, ModelDescriptor> merged = null;
-    LatestFn fn = new LatestFn();
+    Map<String, ModelSetSnapshot> merged = null;
     for (LatestModels value : values) {
       if (only == null && merged == null) {
         only = value;
         continue;
       }
       if (merged == null) {
-        merged = fn.createAccumulator();
-        for (ModelDescriptor m : only.byDataType.values()) {
-          fn.addInput(merged, m);
-        }
+        merged = new LinkedHashMap<>(only.byDataType);
       }
-      for (ModelDescriptor m : value.byDataType.values()) {
-        fn.addInput(merged, m);
+      for (ModelSetSnapshot s : value.byDataType.values()) {
+        LatestFn.keepNewest(merged, s);
       }
     }
-    return merged != null ? fn.extractOutput(merged) : only != null ? only : EMPTY;
+    return merged != null ? new LatestModels(Collections.unmodifiableMap(merged)) : only != null ? only : EMPTY;
   }
 
-  /** The latest model of a data type, or null. */
-  ModelDescriptor get(String dataType) {
-    return byDataType.get(dataType);
+  /** The model set of a data type, or null if it has none. */
+  ModelSetSnapshot get(String dataType) {
+    ModelSetSnapshot s = byDataType.get(dataType);
+    return s == null || s.models.isEmpty() ? null : s;
   }
 
   int size() {
     return byDataType.size();
-  }
-
-  Map<String, ModelDescriptor> asMap() {
-    return byDataType;
   }
 
   @Override
@@ -82,79 +71,76 @@ final class LatestModels {
 
   @Override
   public String toString() {
-    return "LatestModels" + byDataType.keySet();
+    return "LatestModels" + byDataType.values();
   }
 
-  /**
-   * Combines a stream of models into the latest per data type. A descriptor without a uuid is a
-   * marker that only makes the combined value (and so the side input) exist.
-   */
-  static final class LatestFn extends Combine.CombineFn<ModelDescriptor, Map<String, ModelDescriptor>, LatestModels> {
+  /** Combines snapshots into the newest per data type; a marker only makes the value exist. */
+  static final class LatestFn extends Combine.CombineFn<ModelSetSnapshot, Map<String, ModelSetSnapshot>, LatestModels> {
+    static void keepNewest(Map<String, ModelSetSnapshot> latest, ModelSetSnapshot s) {
+      if (!s.isMarker()) {
+        latest.merge(s.dataType, s, (was, now) -> now.sequence >= was.sequence ? now : was);
+      }
+    }
+
     @Override
-    public Map<String, ModelDescriptor> createAccumulator() {
+    public Map<String, ModelSetSnapshot> createAccumulator() {
       return new LinkedHashMap<>();
     }
 
     @Override
-    public Map<String, ModelDescriptor> addInput(Map<String, ModelDescriptor> latest, ModelDescriptor model) {
-      if (!model.getUuid().isEmpty()) {
-        latest.merge(model.getDataType(), model, (was, now) -> now.getCreatedAtMillis() >= was.getCreatedAtMillis() ? now : was);
-      }
+    public Map<String, ModelSetSnapshot> addInput(Map<String, ModelSetSnapshot> latest, ModelSetSnapshot s) {
+      keepNewest(latest, s);
       return latest;
     }
 
     @Override
-    public Map<String, ModelDescriptor> mergeAccumulators(Iterable<Map<String, ModelDescriptor>> accumulators) {
-      Map<String, ModelDescriptor> merged = createAccumulator();
-      for (Map<String, ModelDescriptor> a : accumulators) {
-        a.values().forEach(m -> addInput(merged, m));
+    public Map<String, ModelSetSnapshot> mergeAccumulators(Iterable<Map<String, ModelSetSnapshot>> accumulators) {
+      Map<String, ModelSetSnapshot> merged = createAccumulator();
+      for (Map<String, ModelSetSnapshot> a : accumulators) {
+        a.values().forEach(s -> keepNewest(merged, s));
       }
       return merged;
     }
 
     @Override
-    public LatestModels extractOutput(Map<String, ModelDescriptor> latest) {
+    public LatestModels extractOutput(Map<String, ModelSetSnapshot> latest) {
       return new LatestModels(Collections.unmodifiableMap(new LinkedHashMap<>(latest)));
     }
 
     @Override
-    public Coder<Map<String, ModelDescriptor>> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry, Coder<ModelDescriptor> inputCoder) {
+    public Coder<Map<String, ModelSetSnapshot>> getAccumulatorCoder(CoderRegistry registry, Coder<ModelSetSnapshot> in) {
       return new MapCoder();
     }
 
     @Override
-    public Coder<LatestModels> getDefaultOutputCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry, Coder<ModelDescriptor> inputCoder) {
+    public Coder<LatestModels> getDefaultOutputCoder(CoderRegistry registry, Coder<ModelSetSnapshot> in) {
       return LatestModelsCoder.of();
     }
   }
 
-  /** Encodes the models in order: a count, then data type and descriptor. */
-  static final class MapCoder extends AtomicCoder<Map<String, ModelDescriptor>> {
+  /** Encodes the snapshots in order: a count, then data type and snapshot. */
+  static final class MapCoder extends AtomicCoder<Map<String, ModelSetSnapshot>> {
     @Override
-    public void encode(Map<String, ModelDescriptor> value, OutputStream out) throws IOException {
+    public void encode(Map<String, ModelSetSnapshot> value, OutputStream out) throws IOException {
       VarIntCoder.of().encode(value.size(), out);
-      for (Map.Entry<String, ModelDescriptor> e : value.entrySet()) {
+      for (Map.Entry<String, ModelSetSnapshot> e : value.entrySet()) {
         StringUtf8Coder.of().encode(e.getKey(), out);
-        ModelDescriptorCoder.of().encode(e.getValue(), out);
+        ModelSetSnapshot.SnapshotCoder.of().encode(e.getValue(), out);
       }
     }
 
     @Override
-    public Map<String, ModelDescriptor> decode(InputStream in) throws IOException {
+    public Map<String, ModelSetSnapshot> decode(InputStream in) throws IOException {
       int n = VarIntCoder.of().decode(in);
-      Map<String, ModelDescriptor> map = new LinkedHashMap<>();
+      Map<String, ModelSetSnapshot> map = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
-        map.put(StringUtf8Coder.of().decode(in), ModelDescriptorCoder.of().decode(in));
+        map.put(StringUtf8Coder.of().decode(in), ModelSetSnapshot.SnapshotCoder.of().decode(in));
       }
       return map;
     }
 
     @Override
-    public void verifyDeterministic() throws NonDeterministicException {
-      ModelDescriptorCoder.of().verifyDeterministic();
-    }
+    public void verifyDeterministic() {}
   }
 
   /** Encodes {@link LatestModels} like its map. */
@@ -177,8 +163,6 @@ final class LatestModels {
     }
 
     @Override
-    public void verifyDeterministic() throws NonDeterministicException {
-      MAP.verifyDeterministic();
-    }
+    public void verifyDeterministic() {}
   }
 }

@@ -10,16 +10,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The small per-key index of models, by slot: {@link #CURRENT} (scores records), {@link #PREVIOUS}
- * (kept for rollback) and candidates (arrived, loading or not yet promoted), in arrival order under
- * {@value #CANDIDATE_PREFIX}{@code <uuid>}. This is what a batch reads; the model bytes live in a
- * separate map state under the model's uuid, once per model however many slots name it.
+ * The small per-key index of a data type's model set, by slot: {@value #CURRENT_PREFIX}{@code
+ * <name>} (the version of model {@code name} that serves), {@value #PREVIOUS_PREFIX}{@code <name>}
+ * (its version before, kept for a rollback) and {@value #CANDIDATE_PREFIX}{@code <uuid>} (arrived,
+ * loading or not yet promoted). Current slots are in the order their models took over, so the last
+ * is the newest. This is what a batch reads; the model bytes live in a separate map state under
+ * the model's uuid, once per model however many slots name it.
  */
 final class ModelSlots implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
-  static final String CURRENT = "current";
-  static final String PREVIOUS = "previous";
+  static final String CURRENT_PREFIX = "current/";
+  static final String PREVIOUS_PREFIX = "previous/";
   static final String CANDIDATE_PREFIX = "candidate/";
 
   private static final ModelSlots EMPTY = new ModelSlots(Collections.emptyMap());
@@ -38,27 +40,39 @@ final class ModelSlots implements Serializable {
     return new ModelSlots(Collections.unmodifiableMap(new LinkedHashMap<>(slots)));
   }
 
-  ModelRef get(String slot) {
-    return slots.get(slot);
+  /** The current version of model {@code name}, or null. */
+  ModelRef current(String name) {
+    return slots.get(CURRENT_PREFIX + name);
   }
 
-  ModelRef current() {
-    return slots.get(CURRENT);
+  /** The version of model {@code name} before its current one, or null. */
+  ModelRef previous(String name) {
+    return slots.get(PREVIOUS_PREFIX + name);
   }
 
-  ModelRef previous() {
-    return slots.get(PREVIOUS);
+  /** The current models, oldest first: the last one took over last. */
+  List<ModelRef> currentModels() {
+    return withPrefix(CURRENT_PREFIX);
+  }
+
+  /** The names of the current models, oldest first. */
+  List<String> names() {
+    List<String> names = new ArrayList<>();
+    for (ModelRef ref : currentModels()) {
+      names.add(ref.name);
+    }
+    return names;
+  }
+
+  /** The newest current model, or null. */
+  ModelRef newest() {
+    List<ModelRef> current = currentModels();
+    return current.isEmpty() ? null : current.get(current.size() - 1);
   }
 
   /** The candidates, in arrival order. */
   List<ModelRef> candidates() {
-    List<ModelRef> candidates = new ArrayList<>(2);
-    for (Map.Entry<String, ModelRef> e : slots.entrySet()) {
-      if (e.getKey().startsWith(CANDIDATE_PREFIX)) {
-        candidates.add(e.getValue());
-      }
-    }
-    return candidates;
+    return withPrefix(CANDIDATE_PREFIX);
   }
 
   boolean hasCandidates() {
@@ -70,10 +84,17 @@ final class ModelSlots implements Serializable {
     return false;
   }
 
-  /** True if the model is current or a candidate. */
+  /** True if the model is the current version of its name or a candidate. */
   boolean knows(String uuid) {
-    ModelRef current = current();
-    return (current != null && current.uuid.equals(uuid)) || slots.containsKey(CANDIDATE_PREFIX + uuid);
+    if (slots.containsKey(CANDIDATE_PREFIX + uuid)) {
+      return true;
+    }
+    for (ModelRef ref : currentModels()) {
+      if (ref.uuid.equals(uuid)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A copy with {@code ref} as the newest candidate. */
@@ -90,7 +111,7 @@ final class ModelSlots implements Serializable {
     return of(next);
   }
 
-  /** A copy where candidate {@code uuid} is current and the current model previous. */
+  /** A copy where candidate {@code uuid} is the current (and newest) version of its name; the one before becomes previous. */
   ModelSlots promote(String uuid) {
     ModelRef candidate = slots.get(CANDIDATE_PREFIX + uuid);
     if (candidate == null) {
@@ -98,11 +119,34 @@ final class ModelSlots implements Serializable {
     }
     Map<String, ModelRef> next = new LinkedHashMap<>(slots);
     next.remove(CANDIDATE_PREFIX + uuid);
-    ModelRef current = current();
+    ModelRef current = next.remove(CURRENT_PREFIX + candidate.name);
     if (current != null) {
-      next.put(PREVIOUS, current);
+      next.put(PREVIOUS_PREFIX + candidate.name, current);
     }
-    next.put(CURRENT, candidate);
+    next.put(CURRENT_PREFIX + candidate.name, candidate);
+    return of(next);
+  }
+
+  /** A copy where the previous version of {@code name} is current (and newest) and the current one previous. */
+  ModelSlots rollback(String name) {
+    ModelRef previous = previous(name);
+    if (previous == null) {
+      throw new IllegalStateException("model '" + name + "' has no previous version");
+    }
+    Map<String, ModelRef> next = new LinkedHashMap<>(slots);
+    ModelRef current = next.remove(CURRENT_PREFIX + name);
+    next.remove(PREVIOUS_PREFIX + name);
+    if (current != null) {
+      next.put(PREVIOUS_PREFIX + name, current);
+    }
+    next.put(CURRENT_PREFIX + name, previous);
+    return of(next);
+  }
+
+  /** A copy without model {@code name}: its current and previous versions and its candidates. */
+  ModelSlots remove(String name) {
+    Map<String, ModelRef> next = new LinkedHashMap<>(slots);
+    next.values().removeIf(ref -> ref.name.equals(name));
     return of(next);
   }
 
@@ -121,6 +165,16 @@ final class ModelSlots implements Serializable {
 
   boolean isEmpty() {
     return slots.isEmpty();
+  }
+
+  private List<ModelRef> withPrefix(String prefix) {
+    List<ModelRef> refs = new ArrayList<>(2);
+    for (Map.Entry<String, ModelRef> e : slots.entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        refs.add(e.getValue());
+      }
+    }
+    return refs;
   }
 
   @Override

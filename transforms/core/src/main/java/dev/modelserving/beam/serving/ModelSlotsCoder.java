@@ -48,10 +48,23 @@ final class ModelSlotsCoder extends AtomicCoder<ModelSlots> {
     Map<String, ModelRef> slots = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       String slot = STRING.decode(in);
-      slots.put(slot, new ModelRef(
-          STRING.decode(in), STRING.decode(in), STRING.decode(in), STRING.decode(in), LONG.decode(in)));
+      ModelRef ref = new ModelRef(
+          STRING.decode(in), STRING.decode(in), STRING.decode(in), STRING.decode(in), LONG.decode(in));
+      slots.put(slotOf(slot, ref), ref);
     }
     return ModelSlots.of(slots);
+  }
+
+  /** State written before model sets had one model per key, in slots "current" and "previous". */
+  private static String slotOf(String slot, ModelRef ref) {
+    switch (slot) {
+      case "current":
+        return ModelSlots.CURRENT_PREFIX + ref.name;
+      case "previous":
+        return ModelSlots.PREVIOUS_PREFIX + ref.name;
+      default:
+        return slot;
+    }
   }
 
   @Override

@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks that a model names its data type, format and uuid and serves a known data type, and reads
- * its bytes from its location if it has one, once, before the model is fanned out. Models that fail
- * are rejected with the reason.
+ * Checks that a model message is complete (a model names its data type, format and uuid; a set
+ * operation what it needs) and serves a known data type, and reads a model's bytes from its
+ * location if it has one, once, before the message is fanned out. Messages that fail are rejected
+ * with the reason.
  */
 final class RouteModelsFn extends DoFn<ModelDescriptor, ModelDescriptor> {
   private static final Logger LOG = LoggerFactory.getLogger(RouteModelsFn.class);
@@ -30,10 +31,14 @@ final class RouteModelsFn extends DoFn<ModelDescriptor, ModelDescriptor> {
   @ProcessElement
   public void process(@Element ModelDescriptor model, MultiOutputReceiver out) {
     try {
-      ModelDescriptors.checkIdentified(model);
+      ModelDescriptors.checkOperation(model);
       if (config.dataTypes != null && !config.dataTypes.contains(model.getDataType())) {
         throw new ModelLoadException(
             "model serves unknown data type '" + model.getDataType() + "'; served data types are " + config.dataTypes);
+      }
+      if (!ModelDescriptors.isAdd(model)) {
+        out.get(routed).output(model); // a set operation: remove, rollback or route
+        return;
       }
       ModelDescriptor resolved = ModelDescriptors.resolveLocation(model);
       ModelDescriptors.checkLoadable(resolved);

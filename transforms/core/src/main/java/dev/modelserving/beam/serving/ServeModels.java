@@ -9,9 +9,14 @@ import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.record.RejectedModelCoder;
 import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.record.ScoredRecordCoder;
+import dev.modelserving.beam.record.DecisionCoders;
+import dev.modelserving.beam.record.ShadowComparison;
+import dev.modelserving.beam.serving.policy.ServingPolicies;
+import dev.modelserving.beam.serving.policy.ServingPolicy;
 import dev.modelserving.beam.serving.cache.ModelCache;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +94,9 @@ import org.joda.time.Duration;
  * outputs are globally windowed.
  */
 public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels.Result<T>> {
+  /** The default of {@link #withMaxModelsPerDataType}. */
+  public static final int DEFAULT_MAX_MODELS_PER_DATA_TYPE = 8;
+
   private final Spec<T> spec;
 
   private ServeModels(Spec<T> spec) {
@@ -198,6 +206,47 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     return with(s -> s.maxLoadedModels = maxLoadedModels);
   }
 
+  /**
+   * The serving policy of every data type without its own (default {@link
+   * ServingPolicies#current()}: the newest model serves alone). See {@link ServingPolicies}.
+   */
+  public ServeModels<T> withPolicy(ServingPolicy policy) {
+    Objects.requireNonNull(policy, "withPolicy needs a policy");
+    return with(s -> s.defaultPolicy = policy);
+  }
+
+  /** The serving policy of one data type; others keep the {@linkplain #withPolicy(ServingPolicy) default}. */
+  public ServeModels<T> withPolicy(String dataType, ServingPolicy policy) {
+    Objects.requireNonNull(dataType, "withPolicy needs a data type");
+    Objects.requireNonNull(policy, "withPolicy needs a policy");
+    return with(s -> {
+      Map<String, ServingPolicy> next = new LinkedHashMap<>(s.policies);
+      next.put(dataType, policy);
+      s.policies = Collections.unmodifiableMap(next);
+    });
+  }
+
+  /**
+   * A record's stable id: routed policies send a record to the same model every time by its hash,
+   * and shadow comparisons name it. Default: the record's payload (see {@link #withPayloadFormatter}).
+   */
+  public ServeModels<T> withRecordIdFn(SerializableFunction<T, String> recordIdFn) {
+    Objects.requireNonNull(recordIdFn, "withRecordIdFn needs a function");
+    return with(s -> s.recordIdFn = recordIdFn);
+  }
+
+  /**
+   * The most models (distinct names) one data type's set holds (default {@value
+   * #DEFAULT_MAX_MODELS_PER_DATA_TYPE}); a model with a new name past it is rejected. Each model
+   * keeps its current and its previous version in state.
+   */
+  public ServeModels<T> withMaxModelsPerDataType(int maxModels) {
+    if (maxModels < 1) {
+      throw new IllegalArgumentException("withMaxModelsPerDataType needs at least 1, was " + maxModels);
+    }
+    return with(s -> s.maxModelsPerDataType = maxModels);
+  }
+
   @Override
   public Map<TupleTag<?>, PValue> getAdditionalInputs() {
     return spec.models == null
@@ -221,7 +270,8 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     int shards = !keyed ? 1 : spec.shards > 0 ? spec.shards : DefaultShards.of(pipeline.getOptions());
     ServingConfig<T> config = new ServingConfig<>(spec.dataTypeFn, spec.featureExtractor, spec.payloadFormatter,
         spec.recordFields, spec.dataTypes, shards, spec.noModelPolicy, spec.batchLimits, spec.swapPolicy,
-        spec.maxLoadedModels, UUID.randomUUID().toString(), records.isBounded() == PCollection.IsBounded.BOUNDED);
+        spec.maxLoadedModels, UUID.randomUUID().toString(), records.isBounded() == PCollection.IsBounded.BOUNDED,
+        spec.defaultPolicy, spec.policies, spec.recordIdFn, spec.maxModelsPerDataType);
     Coder<T> recordCoder = records.getCoder();
     ServingTags<T> tags = new ServingTags<>();
 
@@ -245,7 +295,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     if (keyed) {
       served = serveKeyed(config, tags, recordCoder, batches, models);
     } else {
-      TupleTag<ModelDescriptor> admittedTag = new TupleTag<>("admittedModels");
+      TupleTag<ModelSetSnapshot> admittedTag = new TupleTag<>("admittedModels");
       TupleTag<RejectedModel> refused = new TupleTag<>("refusedModels");
       PCollectionTuple admitted = models
           .apply("KeyModelsByDataType", WithKeys.of(ModelDescriptor::getDataType).withKeyType(TypeDescriptors.strings()))
@@ -254,7 +304,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
               .withOutputTags(admittedTag, TupleTagList.of(refused)));
       rejections = rejections.and(admitted.get(refused).setCoder(RejectedModelCoder.of()));
       PCollectionView<Iterable<LatestModels>> view = latestModelsView(
-          admitted.get(admittedTag).setCoder(ModelDescriptorCoder.of()), config);
+          admitted.get(admittedTag).setCoder(ModelSetSnapshot.SnapshotCoder.of()), config);
       served = batches.apply("ServeWithBroadcastModels",
           ParDo.of(new BroadcastServingFn<>(config, tags))
               .withSideInput(BroadcastServingFn.SIDE_INPUT, view)
@@ -273,7 +323,9 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RejectedModelCoder.of()))
         .apply("EachRejectionOnce", ParDo.of(new DistinctRejectionsFn()))
         .setCoder(RejectedModelCoder.of());
-    return new Result<>(pipeline, scored, deadLetters, served.get(tags.unserved).setCoder(DeadLetterCoder.of()), rejected);
+    return new Result<>(pipeline, scored, deadLetters, served.get(tags.unserved).setCoder(DeadLetterCoder.of()), rejected,
+        served.get(tags.review).setCoder(ScoredRecordCoder.of(recordCoder)),
+        served.get(tags.comparisons).setCoder(DecisionCoders.ComparisonCoder.of()));
   }
 
   private static <T> PCollectionTuple serveKeyed(ServingConfig<T> config, ServingTags<T> tags, Coder<T> recordCoder,
@@ -294,7 +346,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
   }
 
   /**
-   * The latest admitted model of every data type as a side input, updated by every admitted model.
+   * The latest model set of every data type as a side input, updated by every admitted message.
    * With {@link NoModelPolicy#emitUnserved()} it exists from the start (empty), so records of a data
    * type without a model are unserved at once; otherwise the runner holds records until the first
    * model arrives.
@@ -304,15 +356,15 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
    * streaming, all of them in a batch run).
    */
   private static <T> PCollectionView<Iterable<LatestModels>> latestModelsView(
-      PCollection<ModelDescriptor> admitted, ServingConfig<T> config) {
-    PCollection<ModelDescriptor> updates = admitted;
+      PCollection<ModelSetSnapshot> admitted, ServingConfig<T> config) {
+    PCollection<ModelSetSnapshot> updates = admitted;
     if (!config.noModelPolicy.holds()) {
-      PCollection<ModelDescriptor> start = admitted.getPipeline()
-          .apply("NoModelsYet", Create.of(ModelDescriptor.getDefaultInstance()).withCoder(ModelDescriptorCoder.of()));
+      PCollection<ModelSetSnapshot> start = admitted.getPipeline()
+          .apply("NoModelsYet", Create.of(ModelSetSnapshot.marker()).withCoder(ModelSetSnapshot.SnapshotCoder.of()));
       updates = PCollectionList.of(start).and(admitted).apply("ModelUpdates", Flatten.pCollections());
     }
     return updates
-        .apply("EveryModelUpdate", Window.<ModelDescriptor>into(new GlobalWindows())
+        .apply("EveryModelUpdate", Window.<ModelSetSnapshot>into(new GlobalWindows())
             .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
             .accumulatingFiredPanes()
             .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
@@ -354,6 +406,10 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
             .withLabel("Shards per data type"))
         .add(DisplayData.item("maxLoadedModels", spec.maxLoadedModels).withLabel("Loaded models per JVM at most"))
         .add(DisplayData.item("noModelPolicy", spec.noModelPolicy.toString()).withLabel("Records before any model"))
+        .add(DisplayData.item("policy", spec.defaultPolicy.toString()).withLabel("Serving policy"))
+        .addIfNotNull(DisplayData.item("policies", spec.policies.isEmpty() ? null : spec.policies.toString())
+            .withLabel("Serving policies by data type"))
+        .add(DisplayData.item("maxModelsPerDataType", spec.maxModelsPerDataType).withLabel("Models per data type at most"))
         .addIfNotNull(DisplayData.item("dataTypes", spec.dataTypes == null ? null : spec.dataTypes.toString())
             .withLabel("Served data types"))
         .addIfNotNull(DisplayData.item("recordFields", spec.recordFields == null ? null : spec.recordFields.toString())
@@ -382,6 +438,10 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     ServingMode mode = ServingMode.KEYED;
     SwapPolicy swapPolicy = SwapPolicy.WHEN_READY;
     int maxLoadedModels = ModelCache.DEFAULT_MAX_MODELS;
+    ServingPolicy defaultPolicy = ServingPolicies.current();
+    Map<String, ServingPolicy> policies = Collections.emptyMap();
+    SerializableFunction<T, String> recordIdFn;
+    int maxModelsPerDataType = DEFAULT_MAX_MODELS_PER_DATA_TYPE;
 
     Spec<T> copy() {
       Spec<T> c = new Spec<>();
@@ -397,20 +457,32 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
       c.mode = mode;
       c.swapPolicy = swapPolicy;
       c.maxLoadedModels = maxLoadedModels;
+      c.defaultPolicy = defaultPolicy;
+      c.policies = policies;
+      c.recordIdFn = recordIdFn;
+      c.maxModelsPerDataType = maxModelsPerDataType;
       return c;
     }
   }
 
-  /** The outputs of {@link ServeModels}: every input record is in exactly one of the first three. */
+  /**
+   * The outputs of {@link ServeModels}: every input record is in exactly one of scored, review,
+   * dead letters and unserved.
+   */
   public static final class Result<T> implements POutput {
     private final Pipeline pipeline;
     private final PCollection<ScoredRecord<T>> scored;
     private final PCollection<DeadLetter> deadLetters;
     private final PCollection<DeadLetter> unserved;
     private final PCollection<RejectedModel> rejectedModels;
+    private final PCollection<ScoredRecord<T>> review;
+    private final PCollection<ShadowComparison> shadowComparisons;
 
     Result(Pipeline pipeline, PCollection<ScoredRecord<T>> scored, PCollection<DeadLetter> deadLetters,
-        PCollection<DeadLetter> unserved, PCollection<RejectedModel> rejectedModels) {
+        PCollection<DeadLetter> unserved, PCollection<RejectedModel> rejectedModels,
+        PCollection<ScoredRecord<T>> review, PCollection<ShadowComparison> shadowComparisons) {
+      this.review = review;
+      this.shadowComparisons = shadowComparisons;
       this.pipeline = pipeline;
       this.scored = scored;
       this.deadLetters = deadLetters;
@@ -433,6 +505,19 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
       return unserved;
     }
 
+    /**
+     * Records a policy sent to review instead of scoring them (e.g. {@link
+     * ServingPolicies#bestConfidence} below its minimum), with the best answer and the decision trace.
+     */
+    public PCollection<ScoredRecord<T>> getReview() {
+      return review;
+    }
+
+    /** Shadow models' answers next to each record's result (routed policy with shadows); never results. */
+    public PCollection<ShadowComparison> getShadowComparisons() {
+      return shadowComparisons;
+    }
+
     /** Models that were refused (unreadable, not loading, older than the current one), once each, with the reason. */
     public PCollection<RejectedModel> getRejectedModels() {
       return rejectedModels;
@@ -449,7 +534,9 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
           new TupleTag<ScoredRecord<T>>("scored"), scored,
           new TupleTag<DeadLetter>("deadLetters"), deadLetters,
           new TupleTag<DeadLetter>("unserved"), unserved,
-          new TupleTag<RejectedModel>("rejectedModels"), rejectedModels);
+          new TupleTag<RejectedModel>("rejectedModels"), rejectedModels,
+          new TupleTag<ScoredRecord<T>>("review"), review,
+          new TupleTag<ShadowComparison>("shadowComparisons"), shadowComparisons);
     }
 
     @Override

@@ -4,13 +4,15 @@ import dev.modelserving.beam.model.Features;
 import dev.modelserving.beam.model.Scorer;
 import java.io.Serializable;
 import java.util.ArrayList;
+import dev.modelserving.beam.serving.policy.ServingPolicy;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /** The parameters shared by the DoFns of one {@link ServeModels}, fixed when it is expanded. */
 final class ServingConfig<T> implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   final SerializableFunction<T, String> dataTypeFn;
   final SerializableFunction<T, Features> featureExtractor;
@@ -28,6 +30,13 @@ final class ServingConfig<T> implements Serializable {
   final String transformId;
   /** The records are bounded: hold limits do not apply and loads are awaited, not polled. */
   final boolean boundedInput;
+  final ServingPolicy defaultPolicy;
+  /** Policies of data types that do not use the default one. */
+  final Map<String, ServingPolicy> policies;
+  /** A record's id, for sticky routing and shadow comparisons; null: its payload. */
+  final SerializableFunction<T, String> recordIdFn;
+  /** The most models (names) a data type's set holds. */
+  final int maxModelsPerDataType;
 
   ServingConfig(
       SerializableFunction<T, String> dataTypeFn,
@@ -41,7 +50,11 @@ final class ServingConfig<T> implements Serializable {
       SwapPolicy swapPolicy,
       int maxLoadedModels,
       String transformId,
-      boolean boundedInput) {
+      boolean boundedInput,
+      ServingPolicy defaultPolicy,
+      Map<String, ServingPolicy> policies,
+      SerializableFunction<T, String> recordIdFn,
+      int maxModelsPerDataType) {
     this.dataTypeFn = dataTypeFn;
     this.featureExtractor = featureExtractor;
     this.payloadFormatter = payloadFormatter;
@@ -54,6 +67,31 @@ final class ServingConfig<T> implements Serializable {
     this.maxLoadedModels = maxLoadedModels;
     this.transformId = transformId;
     this.boundedInput = boundedInput;
+    this.defaultPolicy = defaultPolicy;
+    this.policies = policies;
+    this.recordIdFn = recordIdFn;
+    this.maxModelsPerDataType = maxModelsPerDataType;
+  }
+
+  /** The serving policy of a data type. */
+  ServingPolicy policyFor(String dataType) {
+    ServingPolicy p = policies.get(dataType);
+    return p != null ? p : defaultPolicy;
+  }
+
+  /** A record's id for routing: the record id function's, else the record's payload. */
+  String recordIdOf(T record) {
+    if (recordIdFn != null) {
+      try {
+        String id = recordIdFn.apply(record);
+        if (id != null) {
+          return id;
+        }
+      } catch (RuntimeException e) {
+        // fall back to the payload: routing must not fail a record
+      }
+    }
+    return payloadOf(record);
   }
 
   String payloadOf(T record) {

@@ -3,6 +3,7 @@ package dev.modelserving.beam.serving;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
@@ -10,6 +11,12 @@ import org.apache.beam.sdk.metrics.Metrics;
  * {@value #RECEIVED}, {@value #SCORED}, {@value #DEAD_LETTERED}, {@value #UNSERVED}, {@value
  * #MODEL_LOADS} and {@value #MODEL_LOAD_FAILURES}; plus {@value #BATCHES}, the model calls. Records
  * of no known data type count under {@value #UNKNOWN_TYPE}.
+ *
+ * <p>Under a serving policy, every model also has counters named {@code
+ * <dataType>/<model>@<version>/<event>}: {@value #MODEL_SCORED}, {@value #MODEL_WON}, {@value
+ * #MODEL_LOST}, {@value #MODEL_TIMED_OUT}, {@value #MODEL_FAILED}, {@value #MODEL_SKIPPED}, {@value
+ * #SHADOW_AGREED}, {@value #SHADOW_DISAGREED}, and the distribution {@value #MODEL_LATENCY} of its
+ * batch calls' durations in microseconds.
  *
  * <p>The counters of a data type are looked up once per DoFn instance and incremented by counts
  * per batch: no metric name is built per record. {@value #MODEL_LOADS} counts the loads this JVM
@@ -25,6 +32,16 @@ public final class ServingMetrics {
   public static final String MODEL_LOAD_FAILURES = "model-load-failures";
   public static final String BATCHES = "batches";
   public static final String UNKNOWN_TYPE = "unknown";
+  public static final String REVIEW = "review";
+  public static final String MODEL_SCORED = "scored";
+  public static final String MODEL_WON = "won";
+  public static final String MODEL_LOST = "lost";
+  public static final String MODEL_TIMED_OUT = "timed-out";
+  public static final String MODEL_FAILED = "failed";
+  public static final String MODEL_SKIPPED = "skipped";
+  public static final String SHADOW_AGREED = "shadow-agreed";
+  public static final String SHADOW_DISAGREED = "shadow-disagreed";
+  public static final String MODEL_LATENCY = "latency-micros";
 
   private final Map<String, DataTypeCounters> byDataType = new HashMap<>();
 
@@ -58,8 +75,13 @@ public final class ServingMetrics {
     final Counter modelLoads;
     final Counter modelLoadFailures;
     final Counter batches;
+    final Counter review;
+    private final String dataType;
+    private final Map<String, ModelCounters> byModel = new HashMap<>();
 
     private DataTypeCounters(String dataType) {
+      this.dataType = dataType;
+      review = counter(dataType, REVIEW);
       received = counter(dataType, RECEIVED);
       scored = counter(dataType, SCORED);
       deadLettered = counter(dataType, DEAD_LETTERED);
@@ -67,6 +89,16 @@ public final class ServingMetrics {
       modelLoads = counter(dataType, MODEL_LOADS);
       modelLoadFailures = counter(dataType, MODEL_LOAD_FAILURES);
       batches = counter(dataType, BATCHES);
+    }
+
+    /** The counters of one model (by uuid), created once. */
+    ModelCounters model(ModelRef ref) {
+      ModelCounters c = byModel.get(ref.uuid);
+      if (c == null) {
+        c = new ModelCounters(dataType + "/" + ref.name + "@" + ref.version);
+        byModel.put(ref.uuid, c);
+      }
+      return c;
     }
 
     private static Counter counter(String dataType, String event) {
@@ -89,9 +121,36 @@ public final class ServingMetrics {
           return modelLoadFailures;
         case BATCHES:
           return batches;
+        case REVIEW:
+          return review;
         default:
           throw new IllegalArgumentException("unknown serving event '" + event + "'");
       }
+    }
+  }
+
+  /** The counters and latency distribution of one model of a data type. */
+  static final class ModelCounters {
+    final Counter scored;
+    final Counter won;
+    final Counter lost;
+    final Counter timedOut;
+    final Counter failed;
+    final Counter skipped;
+    final Counter shadowAgreed;
+    final Counter shadowDisagreed;
+    final Distribution latencyMicros;
+
+    private ModelCounters(String prefix) {
+      scored = DataTypeCounters.counter(prefix, MODEL_SCORED);
+      won = DataTypeCounters.counter(prefix, MODEL_WON);
+      lost = DataTypeCounters.counter(prefix, MODEL_LOST);
+      timedOut = DataTypeCounters.counter(prefix, MODEL_TIMED_OUT);
+      failed = DataTypeCounters.counter(prefix, MODEL_FAILED);
+      skipped = DataTypeCounters.counter(prefix, MODEL_SKIPPED);
+      shadowAgreed = DataTypeCounters.counter(prefix, SHADOW_AGREED);
+      shadowDisagreed = DataTypeCounters.counter(prefix, SHADOW_DISAGREED);
+      latencyMicros = Metrics.distribution(NAMESPACE, prefix + "/" + MODEL_LATENCY);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.modelserving.beam.serving;
 import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.record.ScoredRecord;
+import dev.modelserving.beam.record.ShadowComparison;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.joda.time.Instant;
 
@@ -30,6 +31,17 @@ final class ServingOutputs<T> {
 
   void scored(ScoredRecord<T> record, long timestampMillis) {
     out.get(tags.scored).outputWithTimestamp(record, at(timestampMillis));
+  }
+
+  /** A record a policy sends to review (e.g. below its minimum confidence), with its trace. */
+  void review(ScoredRecord<T> record, long timestampMillis) {
+    metrics.of(record.getDataType()).review.inc();
+    out.get(tags.review).outputWithTimestamp(record, at(timestampMillis));
+  }
+
+  /** A shadow model's answer next to the result's, for one record. */
+  void comparison(ShadowComparison comparison, long timestampMillis) {
+    out.get(tags.comparisons).outputWithTimestamp(comparison, at(timestampMillis));
   }
 
   /** A record the model (or the feature extractor) refused; counted as dead-lettered. */

@@ -3,11 +3,12 @@ package dev.modelserving.beam.serving;
 import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.record.ScoredRecord;
+import dev.modelserving.beam.record.ShadowComparison;
 import java.io.Serializable;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
-/** The outputs of a serving DoFn: scored records (main), dead letters, unserved, rejected models. */
+/** The outputs of a serving DoFn: scored records (main), dead letters, unserved, rejected models, review, shadow comparisons. */
 final class ServingTags<T> implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -17,8 +18,10 @@ final class ServingTags<T> implements Serializable {
   final TupleTag<DeadLetter> deadLetters = new TupleTag<>("deadLetters");
   final TupleTag<DeadLetter> unserved = new TupleTag<>("unserved");
   final TupleTag<RejectedModel> rejected = new TupleTag<>("rejectedModels");
+  final TupleTag<ScoredRecord<T>> review = new TupleTag<>("review");
+  final TupleTag<ShadowComparison> comparisons = new TupleTag<>("shadowComparisons");
 
   TupleTagList additional() {
-    return TupleTagList.of(deadLetters).and(unserved).and(rejected);
+    return TupleTagList.of(deadLetters).and(unserved).and(rejected).and(review).and(comparisons);
   }
 }

@@ -100,14 +100,40 @@ class CodersTest {
   }
 
   @Test
-  void broadcastSideInput() throws Exception {
+  void keyedStateWrittenBeforeModelSetsIsReadAsASetOfOne() throws Exception {
+    ModelRef was = new ModelRef("wine-tree", "2", "uuid-2", "pmml", 1L);
+    ModelRef now = new ModelRef("wine-tree", "3", "uuid-3", "pmml", 2L);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    org.apache.beam.sdk.coders.VarIntCoder.of().encode(2, bytes);
+    for (Object[] slot : new Object[][] {{"previous", was}, {"current", now}}) {
+      ModelRef ref = (ModelRef) slot[1];
+      for (String s : new String[] {(String) slot[0], ref.name, ref.version, ref.uuid, ref.format}) {
+        org.apache.beam.sdk.coders.StringUtf8Coder.of().encode(s, bytes);
+      }
+      org.apache.beam.sdk.coders.VarLongCoder.of().encode(ref.createdAtMillis, bytes);
+    }
+    ModelSlots read = CoderUtils.decodeFromByteArray(ModelSlotsCoder.of(), bytes.toByteArray());
+    assertThat(read.current("wine-tree"), equalTo(now));
+    assertThat(read.previous("wine-tree"), equalTo(was));
+    assertThat(read.rollback("wine-tree").current("wine-tree"), equalTo(was));
+  }
+
+  @Test
+  void broadcastSideInputKeepsTheNewestSnapshotOfEveryDataType() throws Exception {
     LatestModels.LatestFn fn = new LatestModels.LatestFn();
-    Map<String, ModelDescriptor> acc = fn.createAccumulator();
-    fn.addInput(acc, MODEL);
-    fn.addInput(acc, MODEL.toBuilder().setDataType("beer").setUuid("beer-1").build());
+    Map<String, ModelSetSnapshot> acc = fn.createAccumulator();
+    ModelSetSnapshot wine2 = new ModelSetSnapshot("wine", 2, List.of(MODEL), dev.modelserving.beam.model.proto.Routing
+        .newBuilder().addShadows("wine-tree").build());
+    fn.addInput(acc, wine2);
+    fn.addInput(acc, new ModelSetSnapshot("wine", 1, List.of(), dev.modelserving.beam.model.proto.Routing.getDefaultInstance()));
+    fn.addInput(acc, new ModelSetSnapshot("beer", 0, List.of(MODEL.toBuilder().setDataType("beer").setUuid("beer-1").build()),
+        dev.modelserving.beam.model.proto.Routing.getDefaultInstance()));
+    fn.addInput(acc, ModelSetSnapshot.marker());
     LatestModels latest = fn.extractOutput(acc);
     roundTrips(LatestModels.LatestModelsCoder.of(), latest);
-    assertThat(CoderUtils.clone(LatestModels.LatestModelsCoder.of(), latest).asMap().keySet(), contains("wine", "beer"));
+    LatestModels decoded = CoderUtils.clone(LatestModels.LatestModelsCoder.of(), latest);
+    assertThat(decoded.size(), equalTo(2));
+    assertThat(decoded.get("wine"), equalTo(wine2));
   }
 
   private static <T> void roundTrips(Coder<T> coder, T value) throws Exception {
