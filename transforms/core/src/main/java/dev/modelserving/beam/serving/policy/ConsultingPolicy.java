@@ -44,7 +44,8 @@ abstract class ConsultingPolicy implements ServingPolicy {
         }
       }
     }
-    String fast = fastModel != null && consulted.remove(fastModel) ? fastModel : null;
+    consulted.remove(fastModel);
+    String fast = fastModel != null && set.contains(fastModel) ? fastModel : null;
     if (fast != null) {
       consulted.add(fast); // the guaranteed answer is the last resort of a preference order
     }
