@@ -2,18 +2,20 @@ package dev.modelserving.beam.pipeline;
 
 import dev.modelserving.beam.pipeline.demo.DemoMain;
 import dev.modelserving.beam.pipeline.kafka.PublishModelCommand;
+import dev.modelserving.beam.pipeline.kafka.RouteCommand;
 import java.util.Arrays;
 
 /**
- * Entry point of the application jar: {@code serve} (the default), {@code demo} or {@code
- * publish-model}, each followed by its options; {@code <command> --help} lists them.
+ * Entry point of the application jar: {@code serve} (the default), {@code demo}, {@code
+ * publish-model} or {@code route}, each followed by its options; {@code <command> --help} lists them.
  */
 public final class Main {
   private static final String USAGE = String.join("\n",
       "usage: java -jar model-serving-pipeline.jar <command> [--option=value ...]",
       "  serve          run the serving pipeline on Kafka, or on files with --inputFile (default command)",
       "  demo           embedded Kafka + record and model publishers + the pipeline, printing scored records",
-      "  publish-model  send a model file to a model topic",
+      "  publish-model  send a model file to a model topic, or remove a model or roll it back (--remove, --rollback)",
+      "  route          set how a data type's records are split among its models (weights, active model, shadows)",
       "  <command> --help lists the command's options.");
 
   private Main() {}
@@ -39,6 +41,9 @@ public final class Main {
         break;
       case "publish-model":
         PublishModelCommand.main(rest);
+        break;
+      case "route":
+        RouteCommand.main(rest);
         break;
       default:
         System.err.println("unknown command '" + args[0] + "'\n" + USAGE);

@@ -1,5 +1,6 @@
 package dev.modelserving.beam.pipeline.kafka;
 
+import dev.modelserving.beam.model.proto.ModelDescriptor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Topic helpers over Kafka's AdminClient: create the serving topics if they are missing, and the
- * message key of model messages.
+ * message keys of model messages ({@link #modelKey(ModelDescriptor)}).
  *
  * <p>The model topic is compacted with one partition: the models of one (data type, name) stay
  * in order, and compaction keeps the latest model of every key so a restarted pipeline that reads
@@ -44,13 +45,77 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
+  /** The last part of the key of a rollback message: {@code dataType/name/rollback}. */
+  public static final String ROLLBACK_KEY_SUFFIX = "/rollback";
+
+  /** The name part of the key of a routing message: {@code dataType/_routing}. */
+  public static final String ROUTING_KEY_NAME = "_routing";
+
   /**
-   * The message key of a model message: {@code dataType + "/" + modelName}. Compaction keeps the
-   * latest model of every key, i.e. of every (data type, model name).
+   * The message key of a model that is added: {@code dataType + "/" + modelName}. Compaction keeps
+   * the latest message of every key, i.e. the latest version of every (data type, model name).
    *
-   * @throws IllegalArgumentException if either is empty, or the data type contains '/'
+   * <p>Model names that would collide with the keys of the set operations are refused: the name
+   * {@value #ROUTING_KEY_NAME}, and names ending in {@value #ROLLBACK_KEY_SUFFIX}.
+   *
+   * @throws IllegalArgumentException if either is empty, the data type contains '/', or the name is reserved
+   * @see #modelKey(ModelDescriptor)
    */
   public static String modelKey(String dataType, String modelName) {
+    checkDataType(dataType);
+    if (modelName == null || modelName.isEmpty()) {
+      throw new IllegalArgumentException("a model's name must not be empty");
+    }
+    if (modelName.equals(ROUTING_KEY_NAME) || modelName.endsWith(ROLLBACK_KEY_SUFFIX)) {
+      throw new IllegalArgumentException("the model name '" + modelName + "' is reserved: a model must not be named '"
+          + ROUTING_KEY_NAME + "' or end in '" + ROLLBACK_KEY_SUFFIX + "' (the keys of routing and rollback messages)");
+    }
+    return dataType + "/" + modelName;
+  }
+
+  /**
+   * The message key of a set operation on the model topic. The topic is compacted (Kafka keeps the
+   * latest message of every key), so the key decides which messages survive:
+   *
+   * <ul>
+   *   <li>ADD and REMOVE: {@code dataType/name} ({@link #modelKey(String, String)}): the latest add
+   *       of a model is kept, and a remove compacts the model's adds away, as it should;
+   *   <li>ROLLBACK: {@code dataType/name/rollback} ({@link #rollbackKey}): a key of its own, so the
+   *       rollback does not compact away the added version it refers to;
+   *   <li>ROUTE: {@code dataType/_routing} ({@link #routingKey}): the latest routing of a data type
+   *       wins.
+   * </ul>
+   *
+   * @throws IllegalArgumentException if the data type or a needed model name is empty or not
+   *     allowed in a key, or the action is unknown
+   */
+  public static String modelKey(ModelDescriptor descriptor) {
+    switch (descriptor.getAction()) {
+      case ADD:
+      case REMOVE:
+        return modelKey(descriptor.getDataType(), descriptor.getName());
+      case ROLLBACK:
+        return rollbackKey(descriptor.getDataType(), descriptor.getName());
+      case ROUTE:
+        return routingKey(descriptor.getDataType());
+      default:
+        throw new IllegalArgumentException("model message " + descriptor.getName() + " has an unknown action ("
+            + descriptor.getActionValue() + "); it has no message key");
+    }
+  }
+
+  /** The key of a rollback of model {@code modelName}: {@code dataType/modelName/rollback}. */
+  public static String rollbackKey(String dataType, String modelName) {
+    return modelKey(dataType, modelName) + ROLLBACK_KEY_SUFFIX;
+  }
+
+  /** The key of the routing of {@code dataType}: {@code dataType/_routing}. */
+  public static String routingKey(String dataType) {
+    checkDataType(dataType);
+    return dataType + "/" + ROUTING_KEY_NAME;
+  }
+
+  private static void checkDataType(String dataType) {
     if (dataType == null || dataType.isEmpty()) {
       throw new IllegalArgumentException("a model's data type must not be empty");
     }
@@ -58,10 +123,6 @@ public final class KafkaTopics {
       throw new IllegalArgumentException(
           "a model's data type must not contain '/' (it separates data type and name in the message key): " + dataType);
     }
-    if (modelName == null || modelName.isEmpty()) {
-      throw new IllegalArgumentException("a model's name must not be empty");
-    }
-    return dataType + "/" + modelName;
   }
 
   /** How a topic is created: partition count and topic configs. Immutable. */

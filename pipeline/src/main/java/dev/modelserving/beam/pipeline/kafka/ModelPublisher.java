@@ -3,6 +3,7 @@ package dev.modelserving.beam.pipeline.kafka;
 import com.google.protobuf.ByteString;
 import dev.modelserving.beam.model.ModelArchives;
 import dev.modelserving.beam.model.ModelDescriptors;
+import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import java.io.IOException;
 import java.net.URI;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a model to the model topic: builds a {@link ModelDescriptor} from a model file and
- * {@link PublishOptions}, and sends it with key {@link KafkaTopics#modelKey} and the descriptor's
- * protobuf bytes as value, waiting for the broker's acknowledgement.
+ * {@link PublishOptions}, and sends it with key {@link KafkaTopics#modelKey(ModelDescriptor)} and
+ * the descriptor's protobuf bytes as value, waiting for the broker's acknowledgement. {@link #send}
+ * also sends the set operations of {@code ModelDescriptors} (remove, rollback, route).
  *
  * <p>Formats inferred from the file name (override with {@link PublishOptions#format}):
  * {@code .pmml} -> {@value #PMML}; a SavedModel directory (zipped here) or a {@code .zip} ->
@@ -148,15 +150,33 @@ public final class ModelPublisher implements AutoCloseable {
   }
 
   /**
-   * Sends a descriptor to a topic with key {@code dataType/name} and waits for the acknowledgement.
+   * Sends a descriptor to a topic and waits for the acknowledgement. The message key is {@link
+   * KafkaTopics#modelKey(ModelDescriptor)}, chosen for the compacted model topic, which keeps the
+   * latest message of every key:
    *
+   * <ul>
+   *   <li>an add (the default action) and a remove: {@code dataType/name}, so the latest add of a
+   *       model is kept, and a remove compacts its adds away;
+   *   <li>a rollback: {@code dataType/name/rollback}, so compaction keeps the added version it
+   *       refers to;
+   *   <li>a route: {@code dataType/_routing}, so the latest routing of a data type wins.
+   * </ul>
+   *
+   * <p>Set operations (remove, rollback, route) are checked with {@link
+   * ModelDescriptors#checkOperation} first; adds are sent as they are.
+   *
+   * @throws IllegalArgumentException if the topic is empty, the key cannot be formed, or a set
+   *     operation is incomplete
    * @throws IllegalStateException if the broker does not acknowledge it (missing topic, too large, ...)
    */
   public RecordMetadata send(String topic, ModelDescriptor descriptor) {
     if (topic == null || topic.isEmpty()) {
       throw new IllegalArgumentException("no model topic given (--topic)");
     }
-    String key = KafkaTopics.modelKey(descriptor.getDataType(), descriptor.getName());
+    String key = KafkaTopics.modelKey(descriptor);
+    if (!ModelDescriptors.isAdd(descriptor)) {
+      checkOperation(descriptor);
+    }
     byte[] value = descriptor.toByteArray();
     if (value.length > KafkaTopics.MAX_MODEL_MESSAGE_BYTES) {
       throw new IllegalArgumentException(
@@ -165,12 +185,13 @@ public final class ModelPublisher implements AutoCloseable {
     }
     try {
       RecordMetadata ack = producer.send(new ProducerRecord<>(topic, key, value)).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      LOG.info("published model {} ({} bytes) to {}-{} at offset {} with key '{}'",
-          ModelDescriptors.describe(descriptor), value.length, ack.topic(), ack.partition(), ack.offset(), key);
+      LOG.info("published {}{} ({} bytes) to {}-{} at offset {} with key '{}'",
+          ModelDescriptors.isAdd(descriptor) ? "model " : "", ModelDescriptors.describe(descriptor), value.length,
+          ack.topic(), ack.partition(), ack.offset(), key);
       return ack;
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "Kafka did not accept model " + ModelDescriptors.describe(descriptor) + " on topic '" + topic + "': "
+          "Kafka did not accept model message " + ModelDescriptors.describe(descriptor) + " on topic '" + topic + "': "
               + e.getCause() + " (does the topic exist? create it with KafkaTopics.ensureTopics)", e.getCause());
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw new IllegalStateException(
@@ -180,6 +201,17 @@ public final class ModelPublisher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing a model", e);
+    }
+  }
+
+  /**
+   * {@link ModelDescriptors#checkOperation}, its complaint as an {@link IllegalArgumentException}.
+   */
+  static void checkOperation(ModelDescriptor descriptor) {
+    try {
+      ModelDescriptors.checkOperation(descriptor);
+    } catch (ModelLoadException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 

@@ -14,15 +14,19 @@ import java.util.Set;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The {@code publish-model} command: publishes a model file (or its location) to the model topic.
+ * The {@code publish-model} command: publishes a model file (or its location) to the model topic,
+ * or, with {@code --remove} or {@code --rollback}, a set operation on a model already published.
  * Run with {@code --help} for the options. Options take {@code --name value} or {@code
  * --name=value}.
  */
 public final class PublishModelCommand {
   static final String USAGE = String.join("\n",
       "Usage: publish-model --bootstrapServers HOST:PORT --topic TOPIC --file PATH --name NAME --dataType TYPE --version V [options]",
+      "       publish-model --bootstrapServers HOST:PORT --topic TOPIC --remove --dataType TYPE --name NAME",
+      "       publish-model --bootstrapServers HOST:PORT --topic TOPIC --rollback --dataType TYPE --name NAME [--version V]",
       "",
-      "Publishes a model to the (compacted) model topic as a ModelDescriptor protobuf, key DATATYPE/NAME.",
+      "Publishes a model to the (compacted) model topic as a ModelDescriptor protobuf, key DATATYPE/NAME;",
+      "it is added to the models of its data type, or replaces the model of the same name (kept as its previous version).",
       "The topic is created (compacted, 1 partition) if it does not exist.",
       "",
       "Required:",
@@ -46,11 +50,22 @@ public final class PublishModelCommand {
       "  --signature NAME              SavedModel signature (default serving_default)",
       "  --labels a,b                  class labels of a probability-vector output, in index order",
       "  --inputMapping 'in=field;...' model input name = record field name, separated by ';'",
-      "  --help                        print this help");
+      "  --help                        print this help",
+      "Set operations on a published model (no --file; only --dataType and --name, and --version for a rollback):",
+      "  --remove                      remove model NAME (and its previous version) from data type TYPE; key DATATYPE/NAME,",
+      "                                so compaction drops the model's adds",
+      "  --rollback                    make the previous version of model NAME current again; with --version V only if",
+      "                                that previous version is V. Key DATATYPE/NAME/rollback",
+      "See also the route command for splitting traffic among the models of a data type.");
 
   private static final Set<String> VALUE_OPTIONS = Set.of(
       "bootstrapServers", "topic", "file", "name", "dataType", "version", "format", "uuid", "description",
       "tensorColumns", "tensorInput", "outputs", "signature", "labels", "inputMapping");
+  private static final Set<String> FLAG_OPTIONS = Set.of("remove", "rollback");
+  private static final Set<String> OPTIONAL_VALUE_OPTIONS = Set.of("location");
+
+  /** The options a remove takes; a rollback also takes --version. */
+  private static final Set<String> OPERATION_OPTIONS = Set.of("bootstrapServers", "topic", "dataType", "name");
 
   private PublishModelCommand() {}
 
@@ -68,54 +83,110 @@ public final class PublishModelCommand {
     try {
       options = parse(args);
     } catch (IllegalArgumentException e) {
-      err.println("publish-model: " + e.getMessage());
-      err.println("Run with --help for the options.");
-      return 2;
+      return badArguments("publish-model", e, err);
     }
     if (options.containsKey("help")) {
       out.println(USAGE);
       return 0;
     }
-    String bootstrap = options.get("bootstrapServers");
-    String topic = options.get("topic");
     ModelDescriptor descriptor;
     try {
       requireOption(options, "bootstrapServers");
       requireOption(options, "topic");
-      descriptor = ModelPublisher.describe(
-          options.containsKey("file") ? Path.of(options.get("file")) : null, toPublishOptions(options));
+      descriptor = descriptor(options);
     } catch (NoSuchFileException e) {
       err.println("publish-model: model file not found: " + e.getFile());
       return 2;
     } catch (IllegalArgumentException e) {
-      err.println("publish-model: " + e.getMessage());
-      err.println("Run with --help for the options.");
-      return 2;
+      return badArguments("publish-model", e, err);
     } catch (IOException e) {
       err.println("publish-model: cannot read the model: " + e);
       return 1;
     }
+    return publish("publish-model", options.get("bootstrapServers"), options.get("topic"), descriptor, out, err);
+  }
+
+  /**
+   * The message that parsed options describe: a remove ({@code --remove}), a rollback ({@code
+   * --rollback}) or else the model file to add.
+   *
+   * @throws IllegalArgumentException if an option is missing, or given with an operation it does not go with
+   */
+  static ModelDescriptor descriptor(Map<String, String> options) throws IOException {
+    boolean remove = options.containsKey("remove");
+    boolean rollback = options.containsKey("rollback");
+    if (remove && rollback) {
+      throw new IllegalArgumentException("--remove and --rollback exclude each other; give one of them");
+    }
+    if (!remove && !rollback) {
+      return ModelPublisher.describe(
+          options.containsKey("file") ? Path.of(options.get("file")) : null, toPublishOptions(options));
+    }
+    String operation = remove ? "remove" : "rollback";
+    for (String option : options.keySet()) {
+      boolean allowed = OPERATION_OPTIONS.contains(option) || option.equals(operation)
+          || (rollback && option.equals("version"));
+      if (!allowed) {
+        throw new IllegalArgumentException("option --" + option + " does not go with --" + operation + " (it takes only "
+            + "--dataType and --name" + (rollback ? ", and optionally --version" : "") + ")");
+      }
+    }
+    requireOption(options, "dataType");
+    requireOption(options, "name");
+    ModelDescriptor d = remove
+        ? ModelDescriptors.remove(options.get("dataType"), options.get("name"))
+        : ModelDescriptors.rollback(options.get("dataType"), options.get("name"), options.get("version"));
+    KafkaTopics.modelKey(d); // validates the key parts
+    ModelPublisher.checkOperation(d);
+    return d;
+  }
+
+  /**
+   * Creates the model topic if it is missing and sends one message to it, printing what was sent;
+   * returns the exit status: 0 sent, 1 failure.
+   */
+  static int publish(String command, String bootstrapServers, String topic, ModelDescriptor descriptor,
+      PrintStream out, PrintStream err) {
     try {
-      KafkaTopics.ensureTopics(bootstrap, Map.of(topic, KafkaTopics.TopicSpec.modelTopic()));
-      try (ModelPublisher publisher = new ModelPublisher(bootstrap)) {
+      KafkaTopics.ensureTopics(bootstrapServers, Map.of(topic, KafkaTopics.TopicSpec.modelTopic()));
+      try (ModelPublisher publisher = new ModelPublisher(bootstrapServers)) {
         RecordMetadata ack = publisher.send(topic, descriptor);
-        out.printf("published model %s to %s-%d at offset %d%n",
-            ModelDescriptors.describe(descriptor), ack.topic(), ack.partition(), ack.offset());
+        out.printf("published %s%s to %s-%d at offset %d (key %s)%n",
+            ModelDescriptors.isAdd(descriptor) ? "model " : "", ModelDescriptors.describe(descriptor),
+            ack.topic(), ack.partition(), ack.offset(), KafkaTopics.modelKey(descriptor));
       }
       return 0;
     } catch (RuntimeException e) {
-      err.println("publish-model: " + e.getMessage());
+      err.println(command + ": " + e.getMessage());
       return 1;
     }
   }
 
-  /**
-   * Parses {@code --name value} / {@code --name=value} arguments into a map; {@code --help} and a
-   * bare {@code --location} map to "".
-   *
-   * @throws IllegalArgumentException for unknown, repeated or value-less options
-   */
+  /** Prints a bad-arguments message and returns exit status 2. */
+  static int badArguments(String command, IllegalArgumentException e, PrintStream err) {
+    err.println(command + ": " + e.getMessage());
+    err.println("Run with --help for the options.");
+    return 2;
+  }
+
+  /** {@link #parse(String[], Set, Set, Set)} with the options of {@code publish-model}. */
   static Map<String, String> parse(String[] args) {
+    return parse(args, VALUE_OPTIONS, FLAG_OPTIONS, OPTIONAL_VALUE_OPTIONS);
+  }
+
+  /**
+   * Parses {@code --name value} / {@code --name=value} arguments into a map. {@code --help} (or
+   * {@code -h}) is always known and maps to "".
+   *
+   * @param valueOptions options that need a value
+   * @param flagOptions options that take no value; they map to ""
+   * @param optionalValueOptions options whose value may be left out (then they map to ""); a next
+   *     argument that does not start with "--" is their value
+   * @throws IllegalArgumentException for unknown or repeated options, value-less value options and
+   *     flags with a value
+   */
+  static Map<String, String> parse(
+      String[] args, Set<String> valueOptions, Set<String> flagOptions, Set<String> optionalValueOptions) {
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -134,12 +205,17 @@ public final class PublishModelCommand {
       }
       if (name.equals("help")) {
         value = "";
-      } else if (name.equals("location")) {
+      } else if (flagOptions.contains(name)) {
+        if (value != null) {
+          throw new IllegalArgumentException("option --" + name + " takes no value (was '" + value + "')");
+        }
+        value = "";
+      } else if (optionalValueOptions.contains(name)) {
         if (value == null) {
           boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
           value = hasValue ? args[++i] : "";
         }
-      } else if (VALUE_OPTIONS.contains(name)) {
+      } else if (valueOptions.contains(name)) {
         if (value == null) {
           if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
             throw new IllegalArgumentException("option --" + name + " needs a value");
@@ -229,7 +305,12 @@ public final class PublishModelCommand {
     return mapping;
   }
 
-  private static void requireOption(Map<String, String> options, String name) {
+  /**
+   * Fails unless option {@code name} was given with a non-empty value.
+   *
+   * @throws IllegalArgumentException naming the option
+   */
+  static void requireOption(Map<String, String> options, String name) {
     String value = options.get(name);
     if (value == null || value.isEmpty()) {
       throw new IllegalArgumentException("option --" + name + " is required");

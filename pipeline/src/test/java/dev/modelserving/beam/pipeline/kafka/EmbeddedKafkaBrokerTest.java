@@ -9,7 +9,9 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.modelserving.beam.model.proto.ModelAction;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.model.proto.ModelWeight;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -183,6 +186,56 @@ class EmbeddedKafkaBrokerTest {
     assertThat(d.getFormat(), is("tensorflow-frozen-graph"));
     assertThat(d.getModelBytes().toByteArray(), is(new byte[] {1, 2, 3, 4}));
     assertThat(d.getOutputMapping().getOutputsList(), is(List.of("y")));
+  }
+
+  @Test
+  void routeAndRollbackCommandsPublishTheirOperations() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+    String[] target = {"--bootstrapServers", kafka.bootstrapServers(), "--topic", "ops-models", "--dataType", "wine"};
+
+    int routed = RouteCommand.run(concat(target, "--weights", "tree=90,forest=10", "--shadows", "nn,x"), o, e);
+    int rolledBack = PublishModelCommand.run(concat(target, "--rollback", "--name", "tree", "--version", "3"), o, e);
+    int removed = PublishModelCommand.run(concat(target, "--remove", "--name", "forest"), o, e);
+
+    assertThat(err.toString(StandardCharsets.UTF_8), List.of(routed, rolledBack, removed), is(List.of(0, 0, 0)));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed, containsString("published route weights {tree=90.0, forest=10.0}, shadows [nn, x] (data type 'wine')"));
+    assertThat(printed, containsString("published rollback 'tree' to version 3 (data type 'wine')"));
+    assertThat(printed, containsString("(key wine/tree/rollback)"));
+
+    List<ConsumerRecord<String, byte[]>> records = readAll("ops-models");
+    assertThat(records.stream().map(ConsumerRecord::key).collect(Collectors.toList()),
+        is(List.of("wine/_routing", "wine/tree/rollback", "wine/forest")));
+
+    ModelDescriptor route = ModelDescriptor.parseFrom(records.get(0).value());
+    assertThat(route.getAction(), is(ModelAction.ROUTE));
+    assertThat(route.getDataType(), is("wine"));
+    assertThat(route.getRouting().getWeightsList().stream().map(ModelWeight::getModel).collect(Collectors.toList()),
+        is(List.of("tree", "forest")));
+    assertThat(route.getRouting().getWeightsList().stream().map(ModelWeight::getWeight).collect(Collectors.toList()),
+        is(List.of(90.0, 10.0)));
+    assertThat(route.getRouting().getShadowsList(), is(List.of("nn", "x")));
+
+    ModelDescriptor rollback = ModelDescriptor.parseFrom(records.get(1).value());
+    assertThat(rollback.getAction(), is(ModelAction.ROLLBACK));
+    assertThat(rollback.getDataType(), is("wine"));
+    assertThat(rollback.getName(), is("tree"));
+    assertThat(rollback.getVersion(), is("3"));
+    assertThat(rollback.hasRouting(), is(false));
+
+    ModelDescriptor remove = ModelDescriptor.parseFrom(records.get(2).value());
+    assertThat(remove.getAction(), is(ModelAction.REMOVE));
+    assertThat(remove.getName(), is("forest"));
+    assertThat(remove.getPayloadCase(), is(ModelDescriptor.PayloadCase.PAYLOAD_NOT_SET));
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.modelserving.beam.model.proto.ModelAction;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,10 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Argument parsing of {@link PublishModelCommand}. No Kafka (see EmbeddedKafkaBrokerTest for a real run). */
+/**
+ * Argument parsing and validation of {@link PublishModelCommand}, adds and the --remove and
+ * --rollback operations. No Kafka (see EmbeddedKafkaBrokerTest for real runs): the broker address
+ * 127.0.0.1:1 is never contacted because validation comes first.
+ */
 class PublishModelCommandTest {
   @TempDir Path dir;
 
@@ -34,7 +40,7 @@ class PublishModelCommandTest {
     String help = out.toString(StandardCharsets.UTF_8);
     for (String option : List.of("--bootstrapServers", "--topic", "--file", "--name", "--dataType", "--version",
         "--format", "--uuid", "--description", "--location", "--tensorColumns", "--tensorInput", "--outputs",
-        "--signature", "--labels", "--inputMapping", "--help")) {
+        "--signature", "--labels", "--inputMapping", "--help", "--remove", "--rollback")) {
       assertThat(option, help, containsString(option + " "));
     }
   }
@@ -104,5 +110,102 @@ class PublishModelCommandTest {
         () -> PublishModelCommand.inputMapping("acid=fixed_acidity;sugar"));
     assertThat(e.getMessage(), containsString("'sugar'"));
     assertThat(e.getMessage(), containsString("model input=record field"));
+  }
+
+  @Test
+  void parseTakesTheOptionsItIsGiven() {
+    Map<String, String> o = PublishModelCommand.parse(
+        new String[] {"--a", "1", "--f", "--o", "--b=2", "-h"}, Set.of("a", "b"), Set.of("f"), Set.of("o"));
+    assertThat(o, is(Map.of("a", "1", "f", "", "o", "", "b", "2", "help", "")));
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> PublishModelCommand.parse(new String[] {"--remove"}, Set.of("a"), Set.of("f"), Set.of()));
+    assertThat(unknown.getMessage(), containsString("unknown option --remove"));
+  }
+
+  @Test
+  void flagsTakeNoValue() {
+    assertThat(PublishModelCommand.parse(new String[] {"--remove", "--name", "t"}).get("remove"), is(""));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PublishModelCommand.parse(new String[] {"--remove=yes"}));
+    assertThat(e.getMessage(), containsString("option --remove takes no value"));
+  }
+
+  @Test
+  void removeNamesOnlyDataTypeAndName() throws Exception {
+    ModelDescriptor d = PublishModelCommand.descriptor(PublishModelCommand.parse(new String[] {
+        "--bootstrapServers", "h:1", "--topic", "models", "--remove", "--dataType", "wine", "--name", "tree"}));
+
+    assertThat(d.getAction(), is(ModelAction.REMOVE));
+    assertThat(d.getDataType(), is("wine"));
+    assertThat(d.getName(), is("tree"));
+    assertThat(d.hasRouting(), is(false));
+    assertThat(KafkaTopics.modelKey(d), is("wine/tree"));
+  }
+
+  @Test
+  void rollbackTakesAnOptionalVersion() throws Exception {
+    ModelDescriptor any = PublishModelCommand.descriptor(PublishModelCommand.parse(
+        new String[] {"--rollback", "--dataType", "wine", "--name", "tree"}));
+    ModelDescriptor toV3 = PublishModelCommand.descriptor(PublishModelCommand.parse(
+        new String[] {"--rollback", "--dataType", "wine", "--name", "tree", "--version", "3"}));
+
+    assertThat(any.getAction(), is(ModelAction.ROLLBACK));
+    assertThat(any.getVersion(), is(""));
+    assertThat(toV3.getAction(), is(ModelAction.ROLLBACK));
+    assertThat(toV3.getVersion(), is("3"));
+    assertThat(KafkaTopics.modelKey(toV3), is("wine/tree/rollback"));
+  }
+
+  @Test
+  void removeWithAFileIsAnError() {
+    assertThat(run("--bootstrapServers", "127.0.0.1:1", "--topic", "models", "--remove", "--dataType", "wine",
+        "--name", "tree", "--file", "tree.pmml"), is(2));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("option --file does not go with --remove"));
+  }
+
+  @Test
+  void removeTakesNoVersionButRollbackDoes() {
+    assertThat(run("--bootstrapServers", "127.0.0.1:1", "--topic", "models", "--remove", "--dataType", "wine",
+        "--name", "tree", "--version", "2"), is(2));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("option --version does not go with --remove"));
+  }
+
+  @Test
+  void rollbackWithModelOptionsIsAnError() {
+    assertThat(run("--bootstrapServers", "127.0.0.1:1", "--topic", "models", "--rollback", "--dataType", "wine",
+        "--name", "tree", "--location", "gs://b/m.pmml"), is(2));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("option --location does not go with --rollback"));
+  }
+
+  @Test
+  void removeWithoutANameIsAnError() {
+    assertThat(run("--bootstrapServers", "127.0.0.1:1", "--topic", "models", "--remove", "--dataType", "wine"), is(2));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("option --name is required"));
+  }
+
+  @Test
+  void rollbackWithoutADataTypeIsAnError() {
+    assertThat(run("--bootstrapServers", "127.0.0.1:1", "--topic", "models", "--rollback", "--name", "tree"), is(2));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("option --dataType is required"));
+  }
+
+  @Test
+  void removeAndRollbackExcludeEachOther() {
+    assertThat(run("--bootstrapServers", "127.0.0.1:1", "--topic", "models", "--remove", "--rollback",
+        "--dataType", "wine", "--name", "tree"), is(2));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("--remove and --rollback exclude each other"));
+  }
+
+  @Test
+  void operationsStillNeedTheBrokerAndTopic() {
+    assertThat(run("--remove", "--dataType", "wine", "--name", "tree"), is(2));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("--bootstrapServers is required"));
+  }
+
+  @Test
+  void operationOnADataTypeWithASlashIsRefused() {
+    assertThat(run("--bootstrapServers", "127.0.0.1:1", "--topic", "models", "--remove", "--dataType", "red/wine",
+        "--name", "tree"), is(2));
+    assertThat(err.toString(StandardCharsets.UTF_8), containsString("must not contain '/'"));
   }
 }
