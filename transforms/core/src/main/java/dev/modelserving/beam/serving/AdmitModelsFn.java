@@ -92,7 +92,7 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
         break;
       case ROUTE:
         set.setRouting(message.getRouting());
-        refusal = null;
+        refusal = "";
         break;
       default:
         refusal = add(set, message);
