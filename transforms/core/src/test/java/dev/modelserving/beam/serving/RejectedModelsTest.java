@@ -117,7 +117,7 @@ class RejectedModelsTest {
         scored(R1, 6.0, V1), scored(R2, -2.0, V1), scored(R3, -3.25, V1), scored(R4, 11.0, V1));
     PAssert.that(result.getRejectedModels()).satisfies(rejected(Map.of(
         "uuid-corrupt", List.of("weight of 'y' is not a number: 'oops'"),
-        "uuid-onnx", List.of("unknown model format 'onnx'", "[test-linear]"),
+        "uuid-onnx", List.of("unknown model format 'onnx'", "[test-linear, test-scripted]"),
         "uuid-beer", List.of("unknown data type 'beer'", "[wine]"),
         "uuid-anon", List.of("has no data_type"),
         "uuid-z", List.of("record fields [z]", "[id, x, y]"),
