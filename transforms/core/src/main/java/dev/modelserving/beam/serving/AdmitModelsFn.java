@@ -122,15 +122,12 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
     if (current != null && current.is(model)) {
       return null;
     }
-    if (current != null && model.getCreatedAtMillis() > 0 && current.createdAtMillis > 0
-        && model.getCreatedAtMillis() < current.createdAtMillis) {
-      return "it is older than the model it would replace, " + current + " (created " + current.createdAtMillis
-          + ", this one " + model.getCreatedAtMillis() + "): models arriving out of order are not swapped in;"
-          + " publish it again, or send a rollback, to go back to it";
+    String refusal = SetRules.older(model, current);
+    if (refusal == null && current == null) {
+      refusal = SetRules.full(model.getDataType(), set.slots(), set.slots().names().size(), config.maxModelsPerDataType);
     }
-    if (current == null && set.slots().names().size() >= config.maxModelsPerDataType) {
-      return "the model set of data type '" + model.getDataType() + "' is full: it holds " + config.maxModelsPerDataType
-          + " models " + set.slots().names() + " (the limit; remove one first)";
+    if (refusal != null) {
+      return refusal;
     }
     ModelLoad load = cache.load(model);
     load.await(KeyedServing.LOAD_WAIT);
@@ -159,23 +156,11 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
   }
 
   private static String rollback(KeyedModelState set, ModelDescriptor message) {
-    String name = message.getName();
-    String version = message.getVersion();
-    ModelRef current = set.slots().current(name);
-    ModelRef previous = set.slots().previous(name);
-    if (!version.isEmpty() && current != null && current.version.equals(version)) {
-      return null;
+    String refusal = SetRules.rollback(set.slots(), message);
+    if (refusal != null) {
+      return refusal.equals(SetRules.UNCHANGED) ? null : refusal;
     }
-    if (previous == null) {
-      return current == null
-          ? "data type '" + message.getDataType() + "' has no model '" + name + "' to roll back"
-          : "model '" + name + "' has no previous version to roll back to (only " + current + ")";
-    }
-    if (!version.isEmpty() && !previous.version.equals(version)) {
-      return "the previous version of model '" + name + "' is " + previous.version + ", not " + version
-          + "; only the version before the current one is kept";
-    }
-    set.rollback(name);
+    set.rollback(message.getName());
     return "";
   }
 }

@@ -120,16 +120,12 @@ final class KeyedServing<T> {
     if (slots.knows(model.getUuid())) {
       return; // a replay of a model this key has
     }
-    ModelRef current = slots.current(model.getName());
-    if (current != null && isOlder(model, current)) {
-      reject(model, "it is older than the model it would replace, " + current + " (created "
-          + current.createdAtMillis + ", this one " + model.getCreatedAtMillis() + "): models arriving out of"
-          + " order are not swapped in; publish it again, or send a rollback, to go back to it");
-      return;
+    String refusal = SetRules.older(model, slots.current(model.getName()));
+    if (refusal == null && isNewName(model.getName())) {
+      refusal = SetRules.full(key.getKey(), slots, namesIncludingPending(), config.maxModelsPerDataType);
     }
-    if (isNewName(model.getName()) && namesIncludingPending() >= config.maxModelsPerDataType) {
-      reject(model, "the model set of data type '" + key.getKey() + "' is full: it holds "
-          + config.maxModelsPerDataType + " models " + slots.names() + " (the limit; remove one first)");
+    if (refusal != null) {
+      reject(model, refusal);
       return;
     }
     if (slots.candidates().size() >= MAX_CANDIDATES) {
@@ -158,23 +154,15 @@ final class KeyedServing<T> {
 
   private void onRollback(ModelDescriptor message) {
     String name = message.getName();
-    String version = message.getVersion();
+    String refusal = SetRules.rollback(models.slots(), message);
+    if (refusal != null) {
+      if (!refusal.equals(SetRules.UNCHANGED)) {
+        reject(message, refusal);
+      }
+      return;
+    }
     ModelRef current = models.slots().current(name);
     ModelRef previous = models.slots().previous(name);
-    if (!version.isEmpty() && current != null && current.version.equals(version)) {
-      return; // already rolled back to that version (a replayed message)
-    }
-    if (previous == null) {
-      reject(message, current == null
-          ? "data type '" + key.getKey() + "' has no model '" + name + "' to roll back"
-          : "model '" + name + "' has no previous version to roll back to (only " + current + ")");
-      return;
-    }
-    if (!version.isEmpty() && !previous.version.equals(version)) {
-      reject(message, "the previous version of model '" + name + "' is " + previous.version + ", not " + version
-          + "; only the version before the current one is kept");
-      return;
-    }
     models.rollback(name);
     cache.serve(currentKey(name), previous.uuid);
     cache.serve(previousKey(name), current.uuid);
@@ -452,11 +440,6 @@ final class KeyedServing<T> {
     LOG.debug("Key {} rejected {}: {} (still serving {})", key, ModelDescriptors.describe(model), reason,
         models.slots().names());
     out.rejected(RejectedModel.of(model, reason));
-  }
-
-  /** True if both creation times are known and {@code a} was created before {@code b}. */
-  private static boolean isOlder(ModelDescriptor a, ModelRef b) {
-    return a.getCreatedAtMillis() > 0 && b.createdAtMillis > 0 && a.getCreatedAtMillis() < b.createdAtMillis;
   }
 
   private static boolean isOlder(ModelRef a, ModelRef b) {
