@@ -78,7 +78,9 @@ class SpeculativePolicyTest {
   void theFastModelIsAlwaysWaitedForEvenPastTheBudget(TestPipeline p) {
     ModelDescriptor slowFast = scripted("fast", "label=red;delay=150");
     List<KV<String, String>> wines = records("w", N);
-    var result = ServingTestSupport.serve(p, Arrivals.stream().model(slowFast).model(SLOW).records(wines),
+    // another version of the slow model: a call of SLOW abandoned by another test may still run
+    ModelDescriptor slow = scripted("slow", "2", "label=white;p=0.9;delay=600");
+    var result = ServingTestSupport.serve(p, Arrivals.stream().model(slowFast).model(slow).records(wines),
         serveWith(ServingPolicies.speculative(Duration.millis(50), "fast")));
     PAssert.that(result.getScored()).satisfies(scored -> {
       List<ScoredRecord<KV<String, String>>> all = list(scored);
