@@ -80,6 +80,20 @@ import org.joda.time.Duration;
  * served.getRejectedModels(); // models that were refused; the previous model keeps serving
  * }</pre>
  *
+ * <p>Each data type holds a named set of models: a message adds or replaces the model of its name,
+ * or removes it, rolls it back to its previous version, or routes traffic ({@code action} of the
+ * model message). A {@link ServingPolicy} decides which models answer a record ({@link #withPolicy};
+ * default: the newest model alone) and every result carries its {@link
+ * dev.modelserving.beam.record.DecisionTrace}:
+ *
+ * <pre>{@code
+ * wines.apply(ServeModels.<Wine>create()
+ *     ...
+ *     .withRecordIdFn(wine -> wine.id)                                           // sticky routing
+ *     .withPolicy(ServingPolicies.speculative(Duration.millis(20), "wine-linear"))
+ *     .withPolicy("beer", ServingPolicies.routed()));                             // per data type
+ * }</pre>
+ *
  * <p>Records are packed into batches where they are read ({@link #withBatchSize}, {@link
  * #withMaxBatchWait}); each batch is one model call. In {@link ServingMode#KEYED} mode (the
  * default) batches are shuffled to the key (data type, shard) whose Beam state holds the model, so
