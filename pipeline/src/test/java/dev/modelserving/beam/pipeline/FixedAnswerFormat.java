@@ -3,6 +3,7 @@ package dev.modelserving.beam.pipeline;
 import com.google.protobuf.ByteString;
 import dev.modelserving.beam.model.BatchScores;
 import dev.modelserving.beam.model.Features;
+import dev.modelserving.beam.model.InvalidRecordException;
 import dev.modelserving.beam.model.ModelFormat;
 import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.ModelOutput;
@@ -19,9 +20,10 @@ import java.util.UUID;
 /**
  * A model format for the pipeline's tests, whose answer and speed are written in its bytes as
  * properties: {@code value} (the number every record gets), {@code delayMillis} (how long every
- * batch call sleeps first, default 0) and {@code reads} (the record fields it declares to read,
- * comma-separated; default none). Bytes that are not such properties, or without a value, do not
- * load. Registered in {@code META-INF/services} of the test classpath.
+ * batch call sleeps first, default 0) and {@code reads} (the record fields it reads, comma-separated;
+ * default none: a record without one of them, or with one that is not a number, fails). Bytes that
+ * are not such properties, or without a value, do not load. Registered in {@code
+ * META-INF/services} of the test classpath.
  */
 public final class FixedAnswerFormat implements ModelFormat {
   public static final String ID = "test-fixed-answer";
@@ -76,7 +78,10 @@ public final class FixedAnswerFormat implements ModelFormat {
     }
 
     @Override
-    public ModelOutput score(Features features) {
+    public ModelOutput score(Features features) throws InvalidRecordException {
+      for (String field : reads) {
+        features.getNumber(field);
+      }
       return answer;
     }
 
@@ -91,7 +96,7 @@ public final class FixedAnswerFormat implements ModelFormat {
       }
       BatchScores scores = BatchScores.of(batch.size());
       for (int i = 0; i < batch.size(); i++) {
-        scores.setOutput(i, answer);
+        Scorer.scoreInto(this, batch.get(i), scores, i);
       }
       return scores;
     }
