@@ -570,7 +570,8 @@ class PolicyKafkaFlinkIntegrationTest {
         }
         Thread.sleep(100);
       }
-      throw new AssertionError("no probe of '" + name + "' showed the change within 200 probes: " + scored);
+      throw new AssertionError("no probe of '" + name + "' showed the change within 200 probes; the last: "
+          + scored.subList(scored.size() - 3, scored.size()));
     }
 
     /** Waits for the scored records of {@code ids}, and returns them. */
