@@ -50,11 +50,11 @@ import org.slf4j.LoggerFactory;
  * to the few messages that rebuild the resulting state ({@link #startMessages}):
  *
  * <ul>
- *   <li>for every model still in the set, in the order the models took over (so the set's newest
- *       model comes last): the add of the version before its current one, if it has one, then the
- *       add of the other, the older one (by creation time) first, so that neither is refused as
- *       older than the model it replaces; and when the history ended rolled back (the current
- *       version is the older one), a rollback to it ({@link ModelDescriptors#rollback}, key {@code
+ *   <li>for every model still in the set, in the order the models took over (the set's newest
+ *       model last): the adds of its current version and of the version before it (if any), the
+ *       older of the two (by creation time) first, so that neither is refused as older than the
+ *       model it replaces; and, when the history ended rolled back (the current version is the
+ *       older one), a rollback to it ({@link ModelDescriptors#rollback}, key {@code
  *       dataType/name/rollback}). A later rollback of the model then works as it would have;
  *   <li>then the latest routing message of the data type, if any.
  * </ul>
@@ -62,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * <p>Adds that do not load, or that read record fields the records do not have, were rejected when
  * they were published and served nothing: they are skipped, and logged, and the version before
  * serves again. So are adds older than the version they would replace, rollbacks without a version
- * to go back to, and messages that are not model descriptors. Adds of a model that a later message
- * removes are not loaded at all.
+ * to go back to, and messages that are not model descriptors. Every other add of a model still in
+ * the set is loaded once to check it (an uncompacted history of large models costs start-up time);
+ * adds of a model that a later message removes are not loaded at all.
  *
  * <p>The messages must reach the serving step in the order returned: {@link #inOrder} emits them
  * so ({@code Create.of} of the list may split it over bundles that run in parallel). Records
