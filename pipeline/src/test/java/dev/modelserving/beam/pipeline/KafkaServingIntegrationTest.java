@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.isOneOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -204,10 +205,13 @@ class KafkaServingIntegrationTest {
   }
 
   /**
-   * A pipeline started without a checkpoint reads the compacted model topic up to its end and serves
-   * the latest model of its data type that loads and fits the records, from the first record on,
-   * over several shards: never an older version (a replay of the topic would release the held
-   * records to v1), never a newer one that cannot serve, and never nothing.
+   * A pipeline started without a checkpoint reads the compacted model topic up to its end and
+   * rebuilds the model set of its data type from it ({@code ModelTopicBootstrap}), over several
+   * shards: the latest version that loads and fits the records serves, with the version before it
+   * kept for a rollback; newer versions that cannot serve never do, and no record goes unscored.
+   * Records that arrive while the set is rebuilt may be scored by the version before (the set
+   * passes through the states it passed through when the models were published), never by an
+   * older one; once the latest version has loaded, it scores every record.
    */
   @org.junit.jupiter.api.Test
   void aFreshStartServesTheLatestModelPublishedBeforeIt() throws Exception {
@@ -216,13 +220,20 @@ class KafkaServingIntegrationTest {
     String outputTopic = "scored-fresh";
     KafkaTopics.ensureTopics(broker.bootstrapServers(),
         KafkaTopics.servingTopics(modelTopic, dataTopic, outputTopic, "dead-letters-fresh", 2));
+    ModelDescriptor v0;
     ModelDescriptor v1;
     ModelDescriptor v2;
+    // versions published a second apart, as versions are: created within the same millisecond, an
+    // older one that arrives late would not count as older
+    long now = System.currentTimeMillis();
     try (ModelPublisher publisher = new ModelPublisher(broker.bootstrapServers())) {
+      v0 = ModelPublisher.describe(models.resolve("wine-tree.pmml"),
+          new PublishOptions().name("wine-tree").dataType("wine").version("0").createdAtMillis(now - 3000));
       v1 = ModelPublisher.describe(models.resolve("wine-tree.pmml"),
-          new PublishOptions().name("wine-tree").dataType("wine").version("1"));
+          new PublishOptions().name("wine-tree").dataType("wine").version("1").createdAtMillis(now - 2000));
       v2 = ModelPublisher.describe(models.resolve("wine-tree.pmml"),
-          new PublishOptions().name("wine-tree").dataType("wine").version("2"));
+          new PublishOptions().name("wine-tree").dataType("wine").version("2").createdAtMillis(now - 1000));
+      publisher.send(modelTopic, v0);
       publisher.send(modelTopic, v1);
       publisher.send(modelTopic, v2);
       // newer messages that cannot serve were rejected when published, and v2 served on:
@@ -241,12 +252,26 @@ class KafkaServingIntegrationTest {
         "--modelTopic=" + modelTopic, "--outputTopic=" + outputTopic,
         "--deadLetterTopic=dead-letters-fresh", "--consumerGroup=fresh", "--shards=3"});
     PipelineResult result = KafkaServing.build(options).run();
-    try (KafkaConsumer<String, String> output = consumer(outputTopic)) {
+    try (KafkaConsumer<String, String> output = consumer(outputTopic);
+        KafkaProducer<String, String> producer = producer()) {
       List<JsonNode> scored = poll(output, 60);
-      assertThat(uuids(scored), everyItem(equalTo(v2.getUuid())));
-      assertThat(scored.stream().map(n -> n.path("model").path("version").asText()).collect(Collectors.toSet()),
+      assertThat(uuids(scored), everyItem(isOneOf(v1.getUuid(), v2.getUuid())));
+      // Once v2 has loaded, v2 scores every record.
+      List<String> more = wines.subList(60, 2 * BATCH);
+      int probes = 0;
+      boolean latest = false;
+      while (!latest) {
+        assertThat("v2 serves within " + more.size() + " records", probes < more.size() - 30, equalTo(true));
+        send(producer, dataTopic, List.of(more.get(probes++)));
+        String uuid = poll(output, 1).get(0).path("model").path("uuid").asText();
+        assertThat(uuid, isOneOf(v1.getUuid(), v2.getUuid()));
+        latest = uuid.equals(v2.getUuid());
+      }
+      send(producer, dataTopic, more.subList(probes, probes + 30));
+      List<JsonNode> after = poll(output, 30);
+      assertThat(uuids(after), everyItem(equalTo(v2.getUuid())));
+      assertThat(after.stream().map(n -> n.path("model").path("version").asText()).collect(Collectors.toSet()),
           equalTo(java.util.Set.of("2")));
-      assertThat(v1.getUuid().equals(v2.getUuid()), equalTo(false));
     } finally {
       ServingMain.cancelQuietly(result);
     }
