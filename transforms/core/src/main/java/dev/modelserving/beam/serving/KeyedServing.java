@@ -10,9 +10,7 @@ import dev.modelserving.beam.serving.policy.Plan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.TimerMap;
@@ -233,7 +231,7 @@ final class KeyedServing<T> {
   // ---- models ----------------------------------------------------------------------------------
 
   /**
-   * Resolves the candidates whose loads have ended (promotes the newest of each name that loaded,
+   * Resolves the candidates whose loads have ended (promotes those that loaded, oldest first,
    * rejects those that failed, drops those a newer current version makes obsolete), makes sure the
    * models the policy calls are loaded in this JVM, scores held records once nothing stops them,
    * and polls while a load runs.
@@ -304,7 +302,7 @@ final class KeyedServing<T> {
   }
 
   private void resolveCandidates(boolean wait) {
-    Map<String, ModelRef> newestReady = new LinkedHashMap<>();
+    List<ModelRef> ready = new ArrayList<>();
     for (ModelRef candidate : models.slots().candidates()) {
       ModelLoad load = loadOf(candidate, wait);
       if (load.isFailed()) {
@@ -314,19 +312,21 @@ final class KeyedServing<T> {
       } else if (load.isReady()) {
         reportOutcome(load);
         String mismatch = config.fieldMismatch(load.model().scorer());
-        ModelRef best = newestReady.get(candidate.name);
         if (mismatch != null) {
           reject(models.descriptor(candidate.uuid), mismatch);
           models.dropCandidate(candidate.uuid);
-        } else if (best == null || !isOlder(candidate, best)) {
-          newestReady.put(candidate.name, candidate);
+        } else {
+          ready.add(candidate);
         }
       }
     }
-    for (ModelRef ready : newestReady.values()) {
-      ModelRef current = models.slots().current(ready.name);
-      if (current == null || !isOlder(ready, current)) {
-        promote(ready);
+    // Oldest first (arrival order on a tie): versions of one name that loaded together each take
+    // over in turn, so the one before the newest is kept as its previous version.
+    ready.sort(java.util.Comparator.comparingLong(r -> r.createdAtMillis));
+    for (ModelRef candidate : ready) {
+      ModelRef current = models.slots().current(candidate.name);
+      if (current == null || !isOlder(candidate, current)) {
+        promote(candidate);
       }
     }
     for (ModelRef candidate : models.slots().candidates()) {
