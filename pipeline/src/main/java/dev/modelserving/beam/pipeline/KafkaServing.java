@@ -27,12 +27,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The serving pipeline on Kafka: records from {@code --dataTopic}, models from {@code --modelTopic},
- * scored records to {@code --outputTopic}, everything not scored to {@code --deadLetterTopic}.
+ * The serving pipeline on Kafka: records from {@code --dataTopic}, models and set operations from
+ * {@code --modelTopic}, scored records to {@code --outputTopic}, records a policy sent to review to
+ * {@code --reviewTopic}, shadow comparisons to {@code --comparisonTopic}, everything not scored to
+ * {@code --deadLetterTopic}. Scored, review and comparison messages are keyed by record id.
  *
  * <p>A pipeline started without a checkpoint first reads the compacted model topic to its end and
- * starts from the latest loadable model of every data type; its model stream then continues from
- * there. With a checkpoint it resumes where the checkpoint says. The data topic uses {@code --consumerGroup} and
+ * starts from the model set it describes (the latest loadable version of every model, the latest
+ * routing; see {@link ModelTopicBootstrap}); its model stream then continues from there. With a checkpoint it resumes where the checkpoint says. The data topic uses {@code --consumerGroup} and
  * commits its offsets when a checkpoint is finalized.
  */
 public final class KafkaServing {
@@ -103,6 +105,16 @@ public final class KafkaServing {
     out.scoredJson.apply("WriteScored", KafkaIO.<String, String>write()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(o.getOutputTopic())
+        .withKeySerializer(StringSerializer.class)
+        .withValueSerializer(StringSerializer.class));
+    out.reviewJson.apply("WriteReview", KafkaIO.<String, String>write()
+        .withBootstrapServers(o.getBootstrapServers())
+        .withTopic(o.getReviewTopic())
+        .withKeySerializer(StringSerializer.class)
+        .withValueSerializer(StringSerializer.class));
+    out.comparisonsJson.apply("WriteShadowComparisons", KafkaIO.<String, String>write()
+        .withBootstrapServers(o.getBootstrapServers())
+        .withTopic(o.getComparisonTopic())
         .withKeySerializer(StringSerializer.class)
         .withValueSerializer(StringSerializer.class));
     out.failuresJson.apply("WriteDeadLetters", KafkaIO.<Void, String>write()

@@ -4,15 +4,17 @@ import dev.modelserving.beam.model.ModelDescriptors;
 import dev.modelserving.beam.model.ModelFormats;
 import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.Scorer;
+import dev.modelserving.beam.model.proto.ModelAction;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,13 +30,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The start of a pipeline without a checkpoint: reads the model topic to its current end, picks for
- * every data type the latest model that loads, and commits the end offsets to the model consumer
- * group, so the pipeline's model stream continues exactly where this read stopped.
+ * every data type the messages that make its model set (the latest version that loads of every model
+ * not removed, and the latest routing), and commits the end offsets to the model consumer group, so
+ * the pipeline's model stream continues exactly where this read stopped.
  *
  * <p>Without it a fresh pipeline would replay the topic's history, and records arriving meanwhile
- * would be scored by older versions until the newest one is reached. Newer messages of a data type
- * that do not load (they were rejected when they were published) are skipped, and logged, so the
- * model that served before them serves again.
+ * would be scored by older versions until the newest one is reached. Newer versions of a model that
+ * do not load (they were rejected when they were published) are skipped, and logged, so the version
+ * that served before them serves again. Only the latest version of each model is replayed, as a
+ * compacted topic keeps it: a rollback of it is replayed too, and finds no previous version.
  */
 public final class ModelTopicBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(ModelTopicBootstrap.class);
@@ -67,7 +71,7 @@ public final class ModelTopicBootstrap {
       end.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
       consumer.commitSync(commit, READ_TIMEOUT);
       List<KV<String, byte[]>> start = pickLatestLoadable(messages, recordFields);
-      LOG.info("Model topic '{}': {} messages up to offsets {}; starting from {} model(s), one per data type",
+      LOG.info("Model topic '{}': {} messages up to offsets {}; starting from {} message(s): the model sets they make",
           topic, messages.size(), end.values(), start.size());
       return start;
     }
@@ -96,37 +100,86 @@ public final class ModelTopicBootstrap {
   }
 
   /**
-   * Per data type, the newest message whose model loads and reads only {@code recordFields} (when
-   * not null): the checks the serving DoFn applies.
+   * Per data type, the messages that rebuild its model set, in topic order: for every model name,
+   * the newest add whose model loads and reads only {@code recordFields} (when not null), unless a
+   * remove of that name came after it; a rollback of that name that came after that add (replayed
+   * alone, it finds no previous version and is rejected with that reason, which shows that the
+   * rolled-back version serves again); and the data type's latest routing message. These are the
+   * checks the serving DoFn applies; newer adds that fail them are skipped and logged.
    */
   static List<KV<String, byte[]>> pickLatestLoadable(
       List<ConsumerRecord<String, byte[]>> messages, List<String> recordFields) {
-    Map<String, List<ConsumerRecord<String, byte[]>>> byDataType = new LinkedHashMap<>();
-    for (ConsumerRecord<String, byte[]> r : messages) {
-      ModelDescriptor d = parse(r);
+    Map<String, List<Integer>> byDataType = new LinkedHashMap<>();
+    List<ModelDescriptor> parsed = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      ModelDescriptor d = parse(messages.get(i));
+      parsed.add(d);
       if (d != null) {
-        byDataType.computeIfAbsent(d.getDataType(), k -> new ArrayList<>()).add(r);
+        byDataType.computeIfAbsent(d.getDataType(), k -> new ArrayList<>()).add(i);
       }
     }
-    List<KV<String, byte[]>> start = new ArrayList<>();
+    TreeSet<Integer> chosen = new TreeSet<>();
     byDataType.forEach((dataType, history) -> {
-      List<ConsumerRecord<String, byte[]>> newestFirst = new ArrayList<>(history);
-      Collections.reverse(newestFirst);
-      List<String> skipped = new ArrayList<>();
-      for (ConsumerRecord<String, byte[]> r : newestFirst) {
-        String problem = loadProblem(parse(r), recordFields);
-        if (problem == null) {
-          start.add(KV.of(r.key(), r.value()));
-          break;
+      Map<String, List<Integer>> byName = new LinkedHashMap<>();
+      Integer routing = null;
+      for (int i : history) {
+        ModelDescriptor d = parsed.get(i);
+        if (d.getAction() == ModelAction.ROUTE) {
+          routing = i;
+        } else {
+          byName.computeIfAbsent(d.getName(), k -> new ArrayList<>()).add(i);
         }
-        skipped.add(r.key() + "@" + r.offset() + ": " + problem);
       }
+      if (routing != null) {
+        chosen.add(routing);
+      }
+      List<String> skipped = new ArrayList<>();
+      byName.forEach((name, ops) -> chooseModel(ops, messages, parsed, recordFields, chosen, skipped));
       if (!skipped.isEmpty()) {
         LOG.warn("Data type '{}': skipped {} newer model message(s) that do not load: {}", dataType, skipped.size(),
             skipped.stream().collect(Collectors.joining("; ")));
       }
     });
+    List<KV<String, byte[]>> start = new ArrayList<>();
+    for (int i : chosen) {
+      start.add(KV.of(messages.get(i).key(), messages.get(i).value()));
+    }
     return start;
+  }
+
+  /**
+   * Of one model name's messages (in topic order): the newest add after its last remove that
+   * loads, and a later rollback.
+   */
+  private static void chooseModel(List<Integer> ops, List<ConsumerRecord<String, byte[]>> messages,
+      List<ModelDescriptor> parsed, List<String> recordFields, Set<Integer> chosen, List<String> skipped) {
+    Integer rollback = null;
+    for (int k = ops.size() - 1; k >= 0; k--) {
+      int i = ops.get(k);
+      ModelDescriptor d = parsed.get(i);
+      if (d.getAction() == ModelAction.REMOVE) {
+        return; // removed, and not added again since
+      }
+      if (d.getAction() == ModelAction.ROLLBACK) {
+        if (rollback == null) {
+          rollback = i;
+        }
+        continue;
+      }
+      if (!ModelDescriptors.isAdd(d)) {
+        continue; // an action this version does not know; the pipeline rejects it
+      }
+      ConsumerRecord<String, byte[]> r = messages.get(i);
+      String problem = loadProblem(d, recordFields);
+      if (problem == null) {
+        chosen.add(i);
+        if (rollback != null) {
+          chosen.add(rollback);
+        }
+        return;
+      }
+      skipped.add(r.key() + "@" + r.offset() + ": " + problem);
+    }
   }
 
   private static ModelDescriptor parse(ConsumerRecord<String, byte[]> r) {
