@@ -25,7 +25,9 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -57,8 +59,13 @@ public final class FileServing {
 
     Pipeline p = Pipeline.create(o);
     PCollection<String> lines = p.apply("ReadRecords", TextIO.read().from(o.getInputFile()));
-    PCollection<ModelDescriptor> models =
-        p.apply("ModelFiles", Create.of(descriptors).withCoder(ModelDescriptorCoder.of()));
+    // One element holds every model file, so the models reach the serving step in one bundle and make
+    // its first model set together: records are never served by a part of the set.
+    PCollection<ModelDescriptor> models = p
+        .apply("ModelFiles", Create.<List<ModelDescriptor>>of(descriptors)
+            .withCoder(ListCoder.of(ModelDescriptorCoder.of())))
+        .apply("OneSetOfModels", Flatten.iterables())
+        .setCoder(ModelDescriptorCoder.of());
     PCollection<RejectedModel> noRejections = p.apply("NoUnparseableModels",
         Create.empty(RejectedModelCoder.of()));
 
