@@ -25,20 +25,32 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
  * The serving pipeline on files: records from {@code --inputFile} (CSV with a header row, or JSON
- * lines), models from {@code --modelFiles}, scored records to {@code --outputFile} and everything
- * else to {@code --deadLetterFile}, both as JSON lines.
+ * lines), models from {@code --modelFiles}, scored records to {@code --outputFile}, records a
+ * policy sent to review to {@code --reviewFile}, shadow comparisons to {@code --comparisonFile},
+ * and everything else to {@code --deadLetterFile}, all as JSON lines.
+ *
+ * <p>One model file serves under any policy. Several make one set (each model named by its file
+ * name) for a policy that consults several models; they are consulted in the order given.
  */
 public final class FileServing {
+  /** The file name of the review output when {@code --reviewFile} is not given: beside --outputFile. */
+  static final String REVIEW_FILE = "review.jsonl";
+  /** The file name of the comparison output when {@code --comparisonFile} is not given: beside --outputFile. */
+  static final String COMPARISON_FILE = "shadow-comparisons.jsonl";
+
   private FileServing() {}
 
   public static Pipeline build(ServingOptions o) {
     FileSystems.setDefaultPipelineOptions(o);
+    PolicyOptions policies = policies(o);
     List<String> header = "csv".equalsIgnoreCase(o.getDataFormat().trim())
         ? headerColumns(o.getInputFile(), ServingPipeline.separator(o.getCsvSeparator()))
         : null;
@@ -47,20 +59,51 @@ public final class FileServing {
 
     Pipeline p = Pipeline.create(o);
     PCollection<String> lines = p.apply("ReadRecords", TextIO.read().from(o.getInputFile()));
-    PCollection<ModelDescriptor> models =
-        p.apply("ModelFiles", Create.of(descriptors).withCoder(ModelDescriptorCoder.of()));
+    // One element holds every model file, so the models reach the serving step in one bundle and make
+    // its first model set together: records are never served by a part of the set.
+    PCollection<ModelDescriptor> models = p
+        .apply("ModelFiles", Create.<List<ModelDescriptor>>of(descriptors)
+            .withCoder(ListCoder.of(ModelDescriptorCoder.of())))
+        .apply("OneSetOfModels", Flatten.iterables())
+        .setCoder(ModelDescriptorCoder.of());
     PCollection<RejectedModel> noRejections = p.apply("NoUnparseableModels",
         Create.empty(RejectedModelCoder.of()));
 
-    ServingPipeline.Outputs out = ServingPipeline.serve(lines, models, noRejections, schema, o, true);
+    ServingPipeline.Outputs out = ServingPipeline.serve(lines, models, noRejections, schema, o, true, policies);
     out.scoredJson.apply("ScoredJson", Values.create())
         .apply("WriteScored", TextIO.write().to(o.getOutputFile()).withoutSharding());
+    out.reviewJson.apply("ReviewJson", Values.create())
+        .apply("WriteReview", TextIO.write().to(reviewFile(o)).withoutSharding());
+    out.comparisonsJson.apply("ComparisonsJson", Values.create())
+        .apply("WriteShadowComparisons", TextIO.write().to(comparisonFile(o)).withoutSharding());
     out.failuresJson.apply("WriteDeadLetters", TextIO.write().to(o.getDeadLetterFile()).withoutSharding());
     return p;
   }
 
-  /** Descriptors for the model files: format from the file name unless --modelFormat says. */
-  static List<ModelDescriptor> describeModels(ServingOptions o) {
+  /** {@code --reviewFile}, else {@value #REVIEW_FILE} in the directory of --outputFile. */
+  static String reviewFile(ServingOptions o) {
+    return o.getReviewFile() != null ? o.getReviewFile() : sibling(o.getOutputFile(), REVIEW_FILE);
+  }
+
+  /** {@code --comparisonFile}, else {@value #COMPARISON_FILE} in the directory of --outputFile. */
+  static String comparisonFile(ServingOptions o) {
+    return o.getComparisonFile() != null ? o.getComparisonFile() : sibling(o.getOutputFile(), COMPARISON_FILE);
+  }
+
+  /** {@code name} in the directory of {@code file} (a local path or a Beam FileSystems URI). */
+  static String sibling(String file, String name) {
+    int slash = file.lastIndexOf('/');
+    return slash < 0 ? name : file.substring(0, slash + 1) + name;
+  }
+
+  /**
+   * The policies of a file run: the model files, named by their file names, are the set, consulted
+   * in the order given; several need a policy that consults several models.
+   *
+   * @throws IllegalArgumentException for no model file, two files of the same name, several files
+   *     under the current policy, or a policy option that names a model no file has
+   */
+  static PolicyOptions policies(ServingOptions o) {
     List<String> files = o.getModelFiles() == null ? List.of() : o.getModelFiles();
     if (files.isEmpty()) {
       throw new IllegalArgumentException("file mode needs --modelFiles (a .pmml, a SavedModel directory or .zip, or a .pb)");
@@ -69,22 +112,44 @@ public final class FileServing {
     if (dataType == null || dataType.isEmpty()) {
       throw new IllegalArgumentException("file mode needs --defaultDataType: the data type the model files serve");
     }
-    if (files.size() > 1) {
-      // In a bounded run the order of the model files is not defined, so "the latest" would not be either.
-      throw new IllegalArgumentException("file mode serves one model per data type, and all --modelFiles serve '"
-          + dataType + "'; give one model file (run once per model to compare models)");
+    List<String> names = new ArrayList<>();
+    for (String file : files) {
+      String name = modelName(file);
+      if (names.contains(name)) {
+        throw new IllegalArgumentException("two --modelFiles are named '" + name + "'; a model file is named by its"
+            + " file name, and the models of a set need different names");
+      }
+      names.add(name);
     }
+    PolicyOptions policies = PolicyOptions.from(o, names);
+    if (names.size() > 1 && policies.nameFor(dataType).equals(PolicyOptions.CURRENT)) {
+      // In a bounded run the order of the model files is not defined, so "the newest" would not be either.
+      throw new IllegalArgumentException("file mode serves one model per data type under the 'current' policy, and all"
+          + " --modelFiles serve '" + dataType + "'; give one model file (run once per model to compare models),"
+          + " or a --policy that consults several: speculative, consensus, best-confidence or routed");
+    }
+    return policies;
+  }
+
+  /** Descriptors for the model files: format from the file name unless --modelFormat says. */
+  static List<ModelDescriptor> describeModels(ServingOptions o) {
+    List<String> files = o.getModelFiles() == null ? List.of() : o.getModelFiles();
     List<ModelDescriptor> descriptors = new ArrayList<>();
     for (String file : files) {
-      descriptors.add(describe(file, dataType, o));
+      descriptors.add(describe(file, o.getDefaultDataType(), o));
     }
     return descriptors;
+  }
+
+  /** A model file's model name: its file name without .pmml, .zip or .pb. */
+  static String modelName(String file) {
+    return lastSegment(file).replaceFirst("\\.(pmml|zip|pb)$", "");
   }
 
   private static ModelDescriptor describe(String file, String dataType, ServingOptions o) {
     boolean remote = file.contains("://") && !file.startsWith("file://");
     Path path = remote ? null : Paths.get(file.startsWith("file://") ? file.substring("file://".length()) : file);
-    String name = lastSegment(file).replaceFirst("\\.(pmml|zip|pb)$", "");
+    String name = modelName(file);
     PublishOptions publish = new PublishOptions()
         .name(name)
         .dataType(dataType)

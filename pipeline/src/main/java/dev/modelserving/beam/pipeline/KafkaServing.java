@@ -13,7 +13,6 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -27,12 +26,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The serving pipeline on Kafka: records from {@code --dataTopic}, models from {@code --modelTopic},
- * scored records to {@code --outputTopic}, everything not scored to {@code --deadLetterTopic}.
+ * The serving pipeline on Kafka: records from {@code --dataTopic}, models and set operations from
+ * {@code --modelTopic}, scored records to {@code --outputTopic}, records a policy sent to review to
+ * {@code --reviewTopic}, shadow comparisons to {@code --comparisonTopic}, everything not scored to
+ * {@code --deadLetterTopic}. Scored, review and comparison messages are keyed by record id.
  *
  * <p>A pipeline started without a checkpoint first reads the compacted model topic to its end and
- * starts from the latest loadable model of every data type; its model stream then continues from
- * there. With a checkpoint it resumes where the checkpoint says. The data topic uses {@code --consumerGroup} and
+ * starts from the model set it describes (the latest loadable version of every model, the latest
+ * routing; see {@link ModelTopicBootstrap}); its model stream then continues from there. With a checkpoint it resumes where the checkpoint says. The data topic uses {@code --consumerGroup} and
  * commits its offsets when a checkpoint is finalized.
  */
 public final class KafkaServing {
@@ -84,7 +85,7 @@ public final class KafkaServing {
       // until the whole read is done.
       lines = lines.apply("EndBundlesOfTheBoundedRead", Reshuffle.viaRandomKey());
     }
-    // The latest model of every data type now, then every model published from here on.
+    // Every data type's model set as it is now, in order, then every message published from here on.
     List<KV<String, byte[]>> latest =
         ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o),
             schema.getColumns().isEmpty() ? null : schema.getColumns());
@@ -92,7 +93,7 @@ public final class KafkaServing {
     Coder<KV<String, byte[]>> messageCoder =
         KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(ByteArrayCoder.of()));
     PCollection<KV<String, byte[]>> modelMessages = PCollectionList
-        .of(p.apply("LatestModels", Create.of(latest).withCoder(messageCoder)))
+        .of(p.apply("LatestModels", ModelTopicBootstrap.inOrder(latest)))
         .and(p.apply("ReadModels", readModels.withoutMetadata()).setCoder(messageCoder))
         .apply("AllModelMessages", Flatten.pCollections());
     PCollectionTuple models = modelMessages.apply("ParseModels", ParseModels.create());
@@ -103,6 +104,16 @@ public final class KafkaServing {
     out.scoredJson.apply("WriteScored", KafkaIO.<String, String>write()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(o.getOutputTopic())
+        .withKeySerializer(StringSerializer.class)
+        .withValueSerializer(StringSerializer.class));
+    out.reviewJson.apply("WriteReview", KafkaIO.<String, String>write()
+        .withBootstrapServers(o.getBootstrapServers())
+        .withTopic(o.getReviewTopic())
+        .withKeySerializer(StringSerializer.class)
+        .withValueSerializer(StringSerializer.class));
+    out.comparisonsJson.apply("WriteShadowComparisons", KafkaIO.<String, String>write()
+        .withBootstrapServers(o.getBootstrapServers())
+        .withTopic(o.getComparisonTopic())
         .withKeySerializer(StringSerializer.class)
         .withValueSerializer(StringSerializer.class));
     out.failuresJson.apply("WriteDeadLetters", KafkaIO.<Void, String>write()

@@ -7,11 +7,11 @@ import java.util.List;
  * at once with a one-line message naming the option and what it accepts, not after a Kafka
  * connection or deep inside the pipeline construction.
  */
-final class OptionChecks {
+public final class OptionChecks {
   private OptionChecks() {}
 
   /** @throws IllegalArgumentException naming the first bad option and the values it accepts */
-  static void check(ServingOptions o) {
+  public static void check(ServingOptions o) {
     boolean fileMode = o.getInputFile() != null;
     ServingPipeline.servingMode(o, fileMode);
     ServingPipeline.swapPolicy(o);
@@ -27,6 +27,12 @@ final class OptionChecks {
     atLeast("--maxBatchWaitMillis", o.getMaxBatchWaitMillis(), 1);
     atLeast("--maxLoadedModels", o.getMaxLoadedModels(), 1);
     atLeast("--shards", o.getShards(), 0);
+    atLeast("--maxModelsPerDataType", o.getMaxModelsPerDataType(), 1);
+    if (fileMode) {
+      FileServing.policies(o); // the policies, and the model files they name
+    } else {
+      PolicyOptions.from(o);
+    }
   }
 
   private static void atLeast(String option, long value, long min) {

@@ -154,9 +154,7 @@ public final class ServingMain {
   static Pipeline build(ServingOptions options) {
     boolean fileMode = options.getInputFile() != null;
     if (!fileMode && options.getCreateTopics()) {
-      KafkaTopics.ensureTopics(options.getBootstrapServers(), KafkaTopics.servingTopics(
-          options.getModelTopic(), options.getDataTopic(), options.getOutputTopic(),
-          options.getDeadLetterTopic(), options.getTopicPartitions()));
+      KafkaTopics.ensureTopics(options.getBootstrapServers(), ServingTopics.of(options));
     }
     return fileMode ? FileServing.build(options) : KafkaServing.build(options);
   }

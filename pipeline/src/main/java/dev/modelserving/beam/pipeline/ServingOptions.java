@@ -8,7 +8,9 @@ import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * Options of the serving pipeline. Kafka mode is the default; give {@code --inputFile} and {@code
- * --modelFiles} to score files instead. {@code --help=ServingOptions} lists them all.
+ * --modelFiles} to score files instead. {@code --policy} (and {@code --policies} per data type)
+ * chooses how the models of a data type's set answer ({@link PolicyOptions}). {@code
+ * --help=ServingOptions} lists them all.
  */
 public interface ServingOptions extends PipelineOptions, StreamingOptions {
 
@@ -42,6 +44,18 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions {
   String getDeadLetterTopic();
 
   void setDeadLetterTopic(String value);
+
+  @Description("Topic for records a serving policy sent to review instead of scoring them (best-confidence below --minConfidence), as JSON with their decision trace")
+  @Default.String("review-records")
+  String getReviewTopic();
+
+  void setReviewTopic(String value);
+
+  @Description("Topic for shadow comparisons (routed policy with --shadowModels or a routing message with shadows), as JSON")
+  @Default.String("shadow-comparisons")
+  String getComparisonTopic();
+
+  void setComparisonTopic(String value);
 
   @Description("Kafka consumer group of the data topic; offsets are committed when a checkpoint finalizes")
   @Default.String("model-serving")
@@ -188,13 +202,76 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions {
 
   void setMaxHoldSeconds(long value);
 
+  // ---- Serving policies
+  @Description("How the models of a data type's set answer its records, for every data type: 'current' (the newest model alone), 'speculative' (every model within --latencyBudgetMillis, --fastModel always waited for), 'consensus' (the models vote), 'best-confidence' (the most confident answer; below --minConfidence, review) or 'routed' (weights and shadows from routing messages)")
+  @Default.String("current")
+  String getPolicy();
+
+  void setPolicy(String value);
+
+  @Description("Policies of single data types, overriding --policy for them: dataType:policy pairs, comma-separated, e.g. wine:speculative,beer:routed")
+  @Default.String("")
+  String getPolicies();
+
+  void setPolicies(String value);
+
+  @Description("Latency budget in milliseconds: required by 'speculative'; with 'consensus' or 'best-confidence' only the answers within it count. 0: none")
+  @Default.Long(0)
+  long getLatencyBudgetMillis();
+
+  void setLatencyBudgetMillis(long value);
+
+  @Description("The model always waited for under a latency budget (the guaranteed answer); required with --latencyBudgetMillis")
+  String getFastModel();
+
+  void setFastModel(String value);
+
+  @Description("The models to consult, comma-separated, in order: the preference of 'speculative' (best first; the fast model is added last), the voters of 'consensus' and the candidates of 'best-confidence' (the order breaks ties). Default: every model of the set, newest first")
+  String getPreferModels();
+
+  void setPreferModels(String value);
+
+  @Description("How 'consensus' combines numeric (regression) answers: 'median' or 'mean'")
+  @Default.String("median")
+  String getConsensusRegression();
+
+  void setConsensusRegression(String value);
+
+  @Description("'best-confidence': the lowest confidence, in [0, 1], that is scored; a record whose best answer is less sure goes to review")
+  @Default.Double(0.7)
+  double getMinConfidence();
+
+  void setMinConfidence(double value);
+
+  @Description("'routed': the weighted split before any routing message arrives, as model=weight pairs, comma-separated, e.g. wine-tree=90,wine-forest=10")
+  String getRouteWeights();
+
+  void setRouteWeights(String value);
+
+  @Description("'routed': shadow models before any routing message arrives, comma-separated; they score every record and are only compared")
+  String getShadowModels();
+
+  void setShadowModels(String value);
+
+  @Description("'routed': a shadow's numeric answer agrees with the result when at most this far from it")
+  @Default.Double(0)
+  double getShadowTolerance();
+
+  void setShadowTolerance(double value);
+
+  @Description("The most models (distinct names) one data type's set holds; a model with a new name past it is rejected")
+  @Default.Integer(8)
+  int getMaxModelsPerDataType();
+
+  void setMaxModelsPerDataType(int value);
+
   // ---- File mode
   @Description("Score this file (CSV with a header row, or JSON lines) instead of Kafka; a Beam FileSystems path or glob")
   String getInputFile();
 
   void setInputFile(String value);
 
-  @Description("File mode: the model file: .pmml, a SavedModel directory or its .zip, or a frozen graph .pb")
+  @Description("File mode: the model files: .pmml, a SavedModel directory or its .zip, or a frozen graph .pb; several (comma-separated, each named by its file name) make one set for a --policy other than 'current', consulted in the order given")
   List<String> getModelFiles();
 
   void setModelFiles(List<String> value);
@@ -210,6 +287,16 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions {
   String getDeadLetterFile();
 
   void setDeadLetterFile(String value);
+
+  @Description("File mode: where records sent to review are written, as JSON lines. Default: review.jsonl beside --outputFile")
+  String getReviewFile();
+
+  void setReviewFile(String value);
+
+  @Description("File mode: where shadow comparisons are written, as JSON lines. Default: shadow-comparisons.jsonl beside --outputFile")
+  String getComparisonFile();
+
+  void setComparisonFile(String value);
 
   @Description("File mode: model format, when it cannot be told from the file name (pmml, tensorflow-saved-model, tensorflow-frozen-graph)")
   String getModelFormat();

@@ -8,6 +8,7 @@ import dev.modelserving.beam.pipeline.record.DataRecord;
 import dev.modelserving.beam.pipeline.record.RecordSchema;
 import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.record.ScoredRecord;
+import dev.modelserving.beam.record.ShadowComparison;
 import dev.modelserving.beam.serving.NoModelPolicy;
 import dev.modelserving.beam.serving.ServeModels;
 import dev.modelserving.beam.serving.ServingMode;
@@ -26,33 +27,41 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 
 /**
- * The serving pipeline between its sources and sinks: parse records and models, {@link ServeModels},
- * and render every outcome as JSON. Kafka and file wiring live in {@link KafkaServing} and {@link
+ * The serving pipeline between its sources and sinks: parse records and models, {@link ServeModels}
+ * under the chosen {@linkplain PolicyOptions policies}, and render every outcome as JSON. Kafka and file wiring live in {@link KafkaServing} and {@link
  * FileServing}.
  */
 public final class ServingPipeline {
   private ServingPipeline() {}
 
-  /** The JSON outputs, keyed by record id (scored) or left unkeyed (failures). */
+  /** The JSON outputs: keyed by record id (scored, review, comparisons) or unkeyed (failures). */
   public static final class Outputs {
     public final PCollection<ScoredRecord<DataRecord>> scored;
     public final PCollection<KV<String, String>> scoredJson;
+    /** Records a policy sent to review, as JSON with {@code "kind":"review"} and their trace. */
+    public final PCollection<KV<String, String>> reviewJson;
+    /** Shadow comparisons, as JSON with {@code "kind":"shadow-comparison"}. */
+    public final PCollection<KV<String, String>> comparisonsJson;
     /** Dead letters, unserved records and rejected models, as JSON. */
     public final PCollection<String> failuresJson;
 
     Outputs(PCollection<ScoredRecord<DataRecord>> scored, PCollection<KV<String, String>> scoredJson,
+        PCollection<KV<String, String>> reviewJson, PCollection<KV<String, String>> comparisonsJson,
         PCollection<String> failuresJson) {
       this.scored = scored;
       this.scoredJson = scoredJson;
+      this.reviewJson = reviewJson;
+      this.comparisonsJson = comparisonsJson;
       this.failuresJson = failuresJson;
     }
   }
 
-  /** Parses {@code lines} with {@code schema} and serves them with {@code models}. */
+  /** Parses {@code lines} with {@code schema} and serves them with {@code models}, under the options' policies. */
   public static Outputs serve(
       PCollection<String> lines,
       PCollection<ModelDescriptor> models,
@@ -60,15 +69,32 @@ public final class ServingPipeline {
       RecordSchema schema,
       ServingOptions options,
       boolean fileMode) {
+    return serve(lines, models, unparseableModels, schema, options, fileMode, PolicyOptions.from(options));
+  }
+
+  /** Parses {@code lines} with {@code schema} and serves them with {@code models} under {@code policies}. */
+  public static Outputs serve(
+      PCollection<String> lines,
+      PCollection<ModelDescriptor> models,
+      PCollection<RejectedModel> unparseableModels,
+      RecordSchema schema,
+      ServingOptions options,
+      boolean fileMode,
+      PolicyOptions policies) {
     PCollectionTuple parsed = lines.apply("ParseRecords", ParseRecords.with(schema));
     ServeModels.Result<DataRecord> served = parsed.get(ParseRecords.RECORDS)
-        .apply("ServeModels", serveModels(schema, options, fileMode).withModels(models));
+        .apply("ServeModels", serveModels(schema, options, fileMode, policies).withModels(models));
 
     PCollection<KV<String, String>> scoredJson = served.getScored()
-        .apply("ScoredToJson", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-            .via(r -> KV.of(r.getInput().getId(), ServingJson.scored(r))))
-        .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of()));
+        .apply("ScoredToJson", MapElements.into(KEYED_JSON).via(r -> KV.of(r.getInput().getId(), ServingJson.scored(r))))
+        .setCoder(keyedJsonCoder());
+    PCollection<KV<String, String>> reviewJson = served.getReview()
+        .apply("ReviewToJson", MapElements.into(KEYED_JSON).via(r -> KV.of(r.getInput().getId(), ServingJson.review(r))))
+        .setCoder(keyedJsonCoder());
+    PCollection<KV<String, String>> comparisonsJson = served.getShadowComparisons()
+        .apply("ComparisonsToJson", MapElements.into(KEYED_JSON)
+            .via((ShadowComparison c) -> KV.of(c.getRecordId(), ServingJson.comparison(c))))
+        .setCoder(keyedJsonCoder());
 
     PCollection<String> recordFailures = PCollectionList.of(parsed.get(ParseRecords.DEAD_LETTERS))
         .and(served.getDeadLetters())
@@ -81,12 +107,28 @@ public final class ServingPipeline {
         .apply("RejectedModelsToJson", MapElements.into(TypeDescriptors.strings()).via(ServingJson::rejectedModel));
     PCollection<String> failures = PCollectionList.of(recordFailures).and(modelFailures)
         .apply("AllFailures", Flatten.pCollections());
-    return new Outputs(served.getScored(), scoredJson, failures);
+    return new Outputs(served.getScored(), scoredJson, reviewJson, comparisonsJson, failures);
+  }
+
+  private static final TypeDescriptor<KV<String, String>> KEYED_JSON =
+      TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings());
+
+  /** Record ids may be missing (JSON records without an id field): the key is nullable. */
+  private static KvCoder<String, String> keyedJsonCoder() {
+    return KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of());
   }
 
   /** {@link ServeModels} configured from the options; {@code fileMode} picks the automatic serving mode. */
   static ServeModels<DataRecord> serveModels(RecordSchema schema, ServingOptions o, boolean fileMode) {
-    ServeModels<DataRecord> serve = ServeModels.<DataRecord>create()
+    return serveModels(schema, o, fileMode, PolicyOptions.from(o));
+  }
+
+  /** {@link ServeModels} configured from the options, serving under {@code policies}. */
+  static ServeModels<DataRecord> serveModels(RecordSchema schema, ServingOptions o, boolean fileMode,
+      PolicyOptions policies) {
+    ServeModels<DataRecord> serve = policies.applyTo(ServeModels.<DataRecord>create())
+        .withRecordIdFn(DataRecord::getId)
+        .withMaxModelsPerDataType(o.getMaxModelsPerDataType())
         .withDataTypeFn(DataRecord::getDataType)
         .withFeatureExtractor(DataRecord::toFeatures)
         .withPayloadFormatter(DataRecord::getPayload)

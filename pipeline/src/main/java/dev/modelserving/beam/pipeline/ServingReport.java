@@ -14,7 +14,10 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 public final class ServingReport {
   private ServingReport() {}
 
-  /** Counter totals by name, e.g. {@code wine/scored -> 1990}; attempted values, summed over steps. */
+  /**
+   * Counter totals by name, e.g. {@code wine/scored -> 1990} and, under a serving policy, {@code
+   * wine/wine-tree@3/won -> 1200}; attempted values, summed over steps.
+   */
   public static Map<String, Long> counters(PipelineResult result) {
     MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
         .addNameFilter(MetricNameFilter.inNamespace(ServingMetrics.NAMESPACE))
@@ -41,26 +44,53 @@ public final class ServingReport {
     print(countersIfAvailable(result), out);
   }
 
-  /** Prints counter totals, one per line, and whether records in = scored + dead-lettered + unserved. */
+  /**
+   * Prints counter totals, one per line (the data types' first, then each model's under a policy),
+   * and whether records in = scored + review + dead-lettered + unserved.
+   */
   public static void print(Map<String, Long> totals, PrintStream out) {
     if (totals.isEmpty()) {
       out.println("No serving metrics came back from the runner (a detached Flink job reports them in its web UI).");
       return;
     }
     out.println("== Serving metrics (" + ServingMetrics.NAMESPACE + ")");
-    totals.forEach((name, value) -> out.printf("  %-40s %d%n", name, value));
+    totals.forEach((name, value) -> {
+      if (!isModelCounter(name)) {
+        out.printf("  %-40s %d%n", name, value);
+      }
+    });
+    if (totals.keySet().stream().anyMatch(ServingReport::isModelCounter)) {
+      out.println("  per model (<dataType>/<model>@<version>/<event>):");
+      totals.forEach((name, value) -> {
+        if (isModelCounter(name)) {
+          out.printf("    %-50s %d%n", name, value);
+        }
+      });
+    }
     long in = sum(totals, ServingMetrics.RECEIVED);
     long scored = sum(totals, ServingMetrics.SCORED);
+    long review = sum(totals, ServingMetrics.REVIEW);
     long dead = sum(totals, ServingMetrics.DEAD_LETTERED);
     long unserved = sum(totals, ServingMetrics.UNSERVED);
-    out.printf("  records in %d = scored %d + dead-lettered %d + unserved %d%s%n", in, scored, dead, unserved,
-        in == scored + dead + unserved ? "" : "  (the rest are still held, waiting for a model)");
+    out.printf("  records in %d = scored %d + review %d + dead-lettered %d + unserved %d%s%n", in, scored, review, dead,
+        unserved, in == scored + review + dead + unserved ? "" : "  (the rest are still held, waiting for a model)");
   }
 
+  /** The total of {@code event} over the data types ({@code <dataType>/<event>}), not counting per-model counters. */
   static long sum(Map<String, Long> totals, String event) {
     return totals.entrySet().stream()
-        .filter(e -> e.getKey().endsWith("/" + event))
+        .filter(e -> e.getKey().endsWith("/" + event) && !isModelCounter(e.getKey()))
         .mapToLong(Map.Entry::getValue)
         .sum();
+  }
+
+  /**
+   * True for a model's counter, {@code <dataType>/<model>@<version>/<event>}: a data type counter
+   * ({@code <dataType>/<event>}) has no '@' after its data type.
+   */
+  static boolean isModelCounter(String name) {
+    int first = name.indexOf('/');
+    int last = name.lastIndexOf('/');
+    return first >= 0 && last > first && name.substring(first + 1, last).indexOf('@') >= 0;
   }
 }

@@ -41,7 +41,7 @@ class ServingMainTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path TESTDATA = Paths.get(System.getProperty("testdata.dir"));
   private static final Pattern BALANCE =
-      Pattern.compile("records in (\\d+) = scored (\\d+) \\+ dead-lettered (\\d+) \\+ unserved (\\d+)(.*)");
+      Pattern.compile("records in (\\d+) = scored (\\d+) \\+ review (\\d+) \\+ dead-lettered (\\d+) \\+ unserved (\\d+)(.*)");
 
   @TempDir Path dir;
 
@@ -74,8 +74,8 @@ class ServingMainTest {
     assertThat(run.outLines(), hasItem(matchesPattern("\\s+wine/scored\\s+500")));
     Matcher balance = BALANCE.matcher(run.out);
     assertTrue(balance.find(), run.out);
-    assertEquals(List.of("502", "500", "2", "0", ""),
-        List.of(balance.group(1), balance.group(2), balance.group(3), balance.group(4), balance.group(5)));
+    assertEquals(List.of("502", "500", "0", "2", "0", ""), List.of(balance.group(1), balance.group(2),
+        balance.group(3), balance.group(4), balance.group(5), balance.group(6)));
 
     List<String> scoredLines = Files.readAllLines(scored, StandardCharsets.UTF_8);
     Set<String> scoredIds = new HashSet<>();

@@ -2,8 +2,11 @@ package dev.modelserving.beam.pipeline.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelserving.beam.pipeline.ServingOptions;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,28 +16,44 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads the output and dead-letter topics and prints one line per record, so a newcomer sees which
- * model scored each record and sees each swap happen.
+ * Reads the output, review, comparison and dead-letter topics and prints one line per record (every
+ * n-th scored one), so a newcomer sees which model scored each record, why, and each swap happen.
+ * Under a serving policy it also feeds a {@link DecisionTally}.
  */
 final class ConsolePrinter implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KafkaConsumer<String, String> consumer;
   private final String outputTopic;
+  private final String reviewTopic;
+  private final String comparisonTopic;
   private final PrintStream out;
+  private final int printEvery;
+  private final DecisionTally tally;
   private final AtomicLong scored = new AtomicLong();
+  private final AtomicLong review = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong comparisons = new AtomicLong();
   private volatile boolean running = true;
 
-  ConsolePrinter(String bootstrapServers, String outputTopic, String deadLetterTopic, PrintStream out) {
+  /**
+   * @param printEvery print every n-th scored, review and comparison record (failures always)
+   * @param tally where the traces are counted
+   */
+  ConsolePrinter(String bootstrapServers, ServingOptions topics, PrintStream out, int printEvery, DecisionTally tally) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-console");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    this.consumer.subscribe(List.of(outputTopic, deadLetterTopic));
-    this.outputTopic = outputTopic;
+    this.consumer.subscribe(new ArrayList<>(new LinkedHashSet<>(List.of(topics.getOutputTopic(),
+        topics.getDeadLetterTopic(), topics.getReviewTopic(), topics.getComparisonTopic()))));
+    this.outputTopic = topics.getOutputTopic();
+    this.reviewTopic = topics.getReviewTopic();
+    this.comparisonTopic = topics.getComparisonTopic();
     this.out = out;
+    this.printEvery = Math.max(1, printEvery);
+    this.tally = tally;
   }
 
   @Override
@@ -42,7 +61,7 @@ final class ConsolePrinter implements Runnable {
     try {
       while (running) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          print(r.topic().equals(outputTopic), r.value());
+          print(r.topic(), r.value());
         }
       }
     } finally {
@@ -58,11 +77,19 @@ final class ConsolePrinter implements Runnable {
     return scored.get();
   }
 
+  long review() {
+    return review.get();
+  }
+
   long failed() {
     return failed.get();
   }
 
-  private void print(boolean isScored, String json) {
+  long comparisons() {
+    return comparisons.get();
+  }
+
+  private void print(String topic, String json) {
     JsonNode n;
     try {
       n = JSON.readTree(json);
@@ -70,13 +97,25 @@ final class ConsolePrinter implements Runnable {
       out.println("?? " + json);
       return;
     }
-    if (isScored) {
-      scored.incrementAndGet();
-      JsonNode model = n.path("model");
-      out.printf("scored   %-10s %-34s by %-16s v%-3s %-24s uuid=%s  %.0f µs%n",
-          n.path("id").asText(), result(n.path("result")), model.path("name").asText(),
-          model.path("version").asText(), "[" + model.path("format").asText() + "]",
-          model.path("uuid").asText(), n.path("latencyMicros").asDouble());
+    if (topic.equals(outputTopic) || topic.equals(reviewTopic)) {
+      boolean isReview = "review".equals(n.path("kind").asText());
+      long count = (isReview ? review : scored).incrementAndGet();
+      tally.add(n);
+      if (count % printEvery == 0) {
+        JsonNode model = n.path("model");
+        out.printf("%-8s %-10s %-34s by %-16s v%-3s %-24s uuid=%s  %.0f µs%s%n", isReview ? "review" : "scored",
+            n.path("id").asText(), result(n.path("result")), model.path("name").asText(),
+            model.path("version").asText(), "[" + model.path("format").asText() + "]",
+            model.path("uuid").asText(), n.path("latencyMicros").asDouble(), trace(n));
+      }
+    } else if (topic.equals(comparisonTopic)) {
+      tally.addComparison(n);
+      if (comparisons.incrementAndGet() % printEvery == 0) {
+        JsonNode shadow = n.path("shadow");
+        out.printf("shadow   %-10s %-34s by %-16s %s the result of %s%n", n.path("id").asText(),
+            result(shadow.path("answer")), shadow.path("name").asText(),
+            n.path("agree").asBoolean() ? "agrees with" : "DIFFERS from", n.path("primary").path("name").asText());
+      }
     } else {
       failed.incrementAndGet();
       String what = n.path("kind").asText();
@@ -84,6 +123,41 @@ final class ConsolePrinter implements Runnable {
           n.path("stage").asText(), n.path("reason").asText(),
           what.equals("rejected-model") ? n.path("model").toString() : n.path("payload").asText());
     }
+  }
+
+  /**
+   * The decision and every consulted model's outcome, e.g. {@code speculative/fast: wine-forest
+   * timed out, wine-linear 85 µs}; nothing for a record the current model scored alone.
+   */
+  static String trace(JsonNode record) {
+    JsonNode models = record.path("trace").path("models");
+    String decision = record.path("decision").asText();
+    if (models.size() <= 1 && decision.equals("current")) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder("  ").append(decision).append(':');
+    String sep = " ";
+    for (JsonNode m : models) {
+      s.append(sep).append(m.path("name").asText());
+      if ("shadow".equals(m.path("role").asText())) {
+        s.append(" (shadow)");
+      }
+      switch (m.path("status").asText()) {
+        case "ANSWERED":
+          s.append(String.format(" %.0f µs", m.path("latencyMicros").asDouble()));
+          break;
+        case "TIMED_OUT":
+          s.append(" timed out");
+          break;
+        case "SKIPPED":
+          s.append(" skipped");
+          break;
+        default:
+          s.append(" failed");
+      }
+      sep = ", ";
+    }
+    return s.toString();
   }
 
   private static String result(JsonNode r) {

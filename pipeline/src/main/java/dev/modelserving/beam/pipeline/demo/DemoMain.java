@@ -1,8 +1,10 @@
 package dev.modelserving.beam.pipeline.demo;
 
 import dev.modelserving.beam.pipeline.KafkaServing;
+import dev.modelserving.beam.pipeline.OptionChecks;
 import dev.modelserving.beam.pipeline.ServingMain;
 import dev.modelserving.beam.pipeline.ServingReport;
+import dev.modelserving.beam.pipeline.ServingTopics;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
@@ -19,10 +21,12 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * The one-command demo: starts a real Kafka broker on 127.0.0.1, publishes wine records and, every
- * few seconds, the next model of a cycle of PMML and TensorFlow models, runs the serving pipeline,
- * and prints every scored record with the model that scored it. Stops on Ctrl-C or after
- * {@code --durationSeconds}, then prints the serving metrics.
+ * The one-command demo: starts a real Kafka broker on 127.0.0.1, publishes wine records and models,
+ * runs the serving pipeline, and prints the scored records with the model that scored them. What
+ * it publishes depends on {@code --demoMode} ({@link DemoMode}): a cycle of PMML and TensorFlow
+ * models, each taking over ({@code cycle}, the default); a fast and a slow model under the
+ * speculative policy ({@code speculative}); a stable model and a canary whose weight rises ({@code
+ * canary}). Stops on Ctrl-C or after {@code --durationSeconds}, then prints the serving metrics.
  */
 public final class DemoMain {
   private DemoMain() {}
@@ -38,40 +42,62 @@ public final class DemoMain {
     if (options.getDataTypes().isEmpty()) {
       options.setDataTypes(WineSchema.DATA_TYPE); // so the demo's 'beer' record shows an unknown data type
     }
+    DemoMode mode;
+    try {
+      mode = DemoMode.of(options.getDemoMode());
+      mode.applyDefaults(options, args);
+      if (mode == DemoMode.CANARY) {
+        CanaryScenario.weights(options.getCanaryWeights());
+      }
+      OptionChecks.check(options);
+    } catch (IllegalArgumentException e) {
+      System.err.println("demo: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     EmbeddedKafkaBroker.quietKafkaLogging();
     System.out.println("Starting an embedded Kafka broker on 127.0.0.1 ...");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.getKafkaPort())) {
-      run(options, args, broker, testdata);
+      run(options, mode, args, broker, testdata);
     }
   }
 
-  private static void run(DemoOptions options, String[] args, EmbeddedKafkaBroker broker, Path testdata)
-      throws Exception {
+  private static void run(DemoOptions options, DemoMode mode, String[] args, EmbeddedKafkaBroker broker,
+      Path testdata) throws Exception {
     options.setBootstrapServers(broker.bootstrapServers());
-    KafkaTopics.ensureTopics(broker.bootstrapServers(), KafkaTopics.servingTopics(options.getModelTopic(),
-        options.getDataTopic(), options.getOutputTopic(), options.getDeadLetterTopic(), options.getTopicPartitions()));
+    KafkaTopics.ensureTopics(broker.bootstrapServers(), ServingTopics.of(options));
     System.out.println("Kafka is up at " + broker.bootstrapServers() + "; topics: data '" + options.getDataTopic()
         + "', models '" + options.getModelTopic() + "' (compacted), output '" + options.getOutputTopic()
+        + "', review '" + options.getReviewTopic() + "', shadow comparisons '" + options.getComparisonTopic()
         + "', dead letters '" + options.getDeadLetterTopic() + "'");
 
     ModelPublisher modelPublisher = new ModelPublisher(broker.bootstrapServers());
-    DemoModelCycle models = new DemoModelCycle(modelPublisher, options.getModelTopic(), testdata.resolve("models"));
-    models.run();
+    DemoScenario scenario = mode.scenario(modelPublisher, options, testdata);
+    scenario.start();
 
     ServingMain.applyRunnerDefaults(options, args);
     PipelineResult pipeline = KafkaServing.build(options).run();
 
     DemoRecordPublisher records = new DemoRecordPublisher(broker.bootstrapServers(), options.getDataTopic(),
         testdata.resolve("wine.csv"), options.getRecordsPerSecond(), options.getBadRecordEvery());
-    ConsolePrinter printer = new ConsolePrinter(broker.bootstrapServers(), options.getOutputTopic(),
-        options.getDeadLetterTopic(), System.out);
+    DecisionTally tally = new DecisionTally();
+    ConsolePrinter printer = new ConsolePrinter(broker.bootstrapServers(), options, System.out,
+        mode.printEvery(options), tally);
     Thread recordThread = new Thread(records, "demo-records");
     Thread printerThread = new Thread(printer, "demo-console");
     ScheduledExecutorService modelTimer = Executors.newSingleThreadScheduledExecutor();
     recordThread.start();
     printerThread.start();
-    modelTimer.scheduleAtFixedRate(models, options.getModelIntervalSeconds(), options.getModelIntervalSeconds(),
-        TimeUnit.SECONDS);
+    modelTimer.scheduleAtFixedRate(() -> {
+      try {
+        if (mode.talliesDecisions()) {
+          tally.printAndReset(System.out);
+        }
+        scenario.step();
+      } catch (RuntimeException e) {
+        System.out.println("demo step failed: " + e); // and the next interval tries again
+      }
+    }, options.getModelIntervalSeconds(), options.getModelIntervalSeconds(), TimeUnit.SECONDS);
 
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -108,8 +134,12 @@ public final class DemoMain {
     printer.stop();
     printerThread.join();
     modelPublisher.close();
-    System.out.printf("%nPublished %d records (%d bad on purpose); printed %d scored and %d not scored.%n",
-        records.sent(), records.sentBad(), printer.scored(), printer.failed());
+    if (mode.talliesDecisions()) {
+      tally.printAndReset(System.out);
+    }
+    System.out.printf("%nPublished %d records (%d bad on purpose); read back %d scored, %d for review and %d not"
+        + " scored, and %d shadow comparisons.%n", records.sent(), records.sentBad(), printer.scored(), printer.review(),
+        printer.failed(), printer.comparisons());
     ServingReport.print(metrics, System.out);
     broker.close();
     stopped.countDown();

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * own signature and input names, and one corrupt model that must be rejected while the previous
  * model keeps serving. Each name's version goes up by one per cycle.
  */
-final class DemoModelCycle implements Runnable {
+final class DemoModelCycle implements Runnable, DemoScenario {
   private final ModelPublisher publisher;
   private final String topic;
   private final List<Supplier<ModelDescriptor>> cycle;
@@ -43,7 +43,19 @@ final class DemoModelCycle implements Runnable {
         this::corruptModel);
   }
 
-  /** Publishes the next model and returns it. */
+  /** Publishes the first model of the cycle. */
+  @Override
+  public void start() {
+    run();
+  }
+
+  /** Publishes the next model of the cycle. */
+  @Override
+  public void step() {
+    run();
+  }
+
+  /** Publishes the next model. */
   @Override
   public synchronized void run() {
     ModelDescriptor model = cycle.get(next++ % cycle.size()).get();

@@ -4,7 +4,7 @@ import dev.modelserving.beam.pipeline.ServingOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
-/** Options of the one-command demo, on top of {@link ServingOptions}. */
+/** Options of the one-command demo, on top of {@link ServingOptions}; {@code --demoMode} picks what it shows. */
 public interface DemoOptions extends ServingOptions {
   @Description("Port of the embedded Kafka broker on 127.0.0.1, so other clients (publish-model) can reach it; 0: any free port")
   @Default.Integer(9092)
@@ -29,6 +29,36 @@ public interface DemoOptions extends ServingOptions {
   int getBadRecordEvery();
 
   void setBadRecordEvery(int value);
+
+  @Description("What the demo shows: 'cycle' (a new model every --modelIntervalSeconds, each taking over), 'speculative' (a fast and a slow model under the speculative policy: the slow one misses the latency budget and the fast one answers) or 'canary' (two models routed 90/10, the canary's weight raised every --modelIntervalSeconds)")
+  @Default.String("cycle")
+  String getDemoMode();
+
+  void setDemoMode(String value);
+
+  @Description("Speculative demo: trees of the slow model, a random forest grown at start")
+  @Default.Integer(200)
+  int getSlowForestTrees();
+
+  void setSlowForestTrees(int value);
+
+  @Description("Speculative demo: depth of the slow forest's trees")
+  @Default.Integer(10)
+  int getSlowForestDepth();
+
+  void setSlowForestDepth(int value);
+
+  @Description("Canary demo: the canary's weight in percent at each step, comma-separated; the first applies at start, the next after each --modelIntervalSeconds")
+  @Default.String("10,50,100")
+  String getCanaryWeights();
+
+  void setCanaryWeights(String value);
+
+  @Description("Print every n-th scored record (failures are always printed). 0: the mode's default (1 for cycle, 20 for speculative, 10 for canary)")
+  @Default.Integer(0)
+  int getPrintEvery();
+
+  void setPrintEvery(int value);
 
   @Description("Directory of the test data and models")
   @Default.String("testdata/files")
