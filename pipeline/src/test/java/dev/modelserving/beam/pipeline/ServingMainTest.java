@@ -93,11 +93,11 @@ class ServingMainTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "--inputFile=wine.csv                                 | true",
+      "--inputFile=wine.csv --modelFiles=wine.pmml          | true",
       "--maxRecords=100 --maxModels=2                       | true",
       "--maxRecords=100                                     | false",
       "--bootstrapServers=127.0.0.1:9092                    | false",
-      "--inputFile=wine.csv --attachedMode=false            | false",
+      "--inputFile=wine.csv --modelFiles=wine.pmml --attachedMode=false | false",
       "--attachedMode=true                                  | true"})
   void onFlinkABoundedInputRunsAttachedAndAnUnboundedOneDetached(String args, boolean attached) {
     List<String> all = new ArrayList<>(List.of("--runner=FlinkRunner"));
