@@ -86,7 +86,12 @@ final class BatchServer<T> {
 
   /** The largest call this model takes under the batch limits. */
   int chunkOf(Scorer scorer) {
-    return Math.max(1, Math.min(scorer.maxBatchSize(), config.batchLimits.getMax()));
+    return chunkOf(scorer, config.batchLimits.getMax());
+  }
+
+  /** The largest call this model takes when batches hold at most {@code maxBatch} records. */
+  static int chunkOf(Scorer scorer, int maxBatch) {
+    return Math.max(1, Math.min(scorer.maxBatchSize(), maxBatch));
   }
 
   /** Scores every record of {@code features} with one call per chunk, merged in order. */

@@ -13,8 +13,9 @@ import org.joda.time.Duration;
  * Calls several models on the same records, one batched call each (chunked by the model's limit):
  * one after the other without a budget; with one, concurrently on the {@link PolicyExecutor} while
  * the fast model runs on the calling thread, keeping what arrived by the deadline. The fast model
- * is always waited for; without one, the first answer is waited for past the deadline, so a record
- * is never left without an answer because every model was slow.
+ * is always waited for; without one, the first answer is waited for past the deadline, or a model
+ * skipped as busy scores on the calling thread, so a record is never left without an answer
+ * because every model was slow.
  */
 final class ModelCalls {
   /** How one model's call ended. */
@@ -38,11 +39,12 @@ final class ModelCalls {
   }
 
   private final PolicyExecutor executor;
-  private final BatchServer<?> server;
+  private final int maxBatch;
 
-  ModelCalls(PolicyExecutor executor, BatchServer<?> server) {
+  /** @param maxBatch the most records of one model call (the batch limit); a model's own limit may be lower */
+  ModelCalls(PolicyExecutor executor, int maxBatch) {
     this.executor = executor;
-    this.server = server;
+    this.maxBatch = maxBatch;
   }
 
   /**
@@ -78,8 +80,34 @@ final class ModelCalls {
     }
     if (!anyAnswer) {
       waitForFirst(calls, outcomes);
+      anyAnswer = answered(outcomes);
+    }
+    if (!anyAnswer) {
+      answerHere(models, features, outcomes);
     }
     return outcomes;
+  }
+
+  private static boolean answered(Outcome[] outcomes) {
+    for (Outcome o : outcomes) {
+      if (o.status == ModelAnswer.Status.ANSWERED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Nothing answered and nothing is left to wait for (the models were skipped as busy, or the
+   * executor was full): the first loaded model scores here, so the records still get an answer.
+   */
+  private void answerHere(List<ServedModel> models, List<Features> features, Outcome[] outcomes) {
+    for (int i = 0; i < models.size(); i++) {
+      if (models.get(i).isLoaded() && outcomes[i].status == ModelAnswer.Status.SKIPPED) {
+        outcomes[i] = callHere(models.get(i), features);
+        return;
+      }
+    }
   }
 
   private PolicyExecutor.Call<Outcome> start(ServedModel m, List<Features> features, Outcome[] outcomes, int i) {
@@ -123,9 +151,7 @@ final class ModelCalls {
           pending = true;
           if (calls[i].future().isDone()) {
             try {
-              Outcome late = calls[i].future().get();
-              outcomes[i] = new Outcome(late.status, late.scores,
-                  late.failure, late.latencyNanos);
+              outcomes[i] = calls[i].future().get();
               return;
             } catch (ExecutionException | InterruptedException e) {
               outcomes[i] = new Outcome(ModelAnswer.Status.FAILED, null, "the model call failed: " + e, 0);
@@ -150,7 +176,7 @@ final class ModelCalls {
       return Outcome.skipped("not loaded in this worker yet");
     }
     long start = System.nanoTime();
-    BatchScores scores = BatchServer.scoreAll(m.model.scorer(), features, server.chunkOf(m.model.scorer()));
+    BatchScores scores = BatchServer.scoreAll(m.model.scorer(), features, BatchServer.chunkOf(m.model.scorer(), maxBatch));
     return new Outcome(ModelAnswer.Status.ANSWERED, scores, null, System.nanoTime() - start);
   }
 }

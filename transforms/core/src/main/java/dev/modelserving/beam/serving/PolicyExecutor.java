@@ -92,8 +92,11 @@ final class PolicyExecutor {
 
     /** The caller no longer waits: the model is overdue until the call ends. */
     void abandon() {
-      if (state.compareAndSet(RUNNING, ABANDONED)) {
-        overdueByUuid.computeIfAbsent(uuid, u -> new AtomicInteger()).incrementAndGet();
+      // Counted before the call is marked abandoned, so that the call's own end always finds the count.
+      AtomicInteger overdue = overdueByUuid.computeIfAbsent(uuid, u -> new AtomicInteger());
+      overdue.incrementAndGet();
+      if (!state.compareAndSet(RUNNING, ABANDONED)) {
+        overdue.decrementAndGet(); // it ended meanwhile, or was abandoned already
       }
     }
   }

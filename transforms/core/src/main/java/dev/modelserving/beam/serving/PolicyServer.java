@@ -35,7 +35,7 @@ final class PolicyServer<T> {
   PolicyServer(ServingConfig<T> config, BatchServer<T> server) {
     this.config = config;
     this.server = server;
-    this.calls = new ModelCalls(PolicyExecutor.shared(), server);
+    this.calls = new ModelCalls(PolicyExecutor.shared(), config.batchLimits.getMax());
   }
 
   /** The plan for a data type's set: the models a batch will call must be loaded first. */
@@ -63,7 +63,7 @@ final class PolicyServer<T> {
     Result result = plan.kind() == Plan.Kind.ROUTED
         ? routed(batch, rows, set, plan)
         : consulted(rows, set, plan);
-    result.recordLatencies(counters);
+    result.recordCalls(counters);
     ModelCalls.Outcome[] shadowOutcomes = shadows.isEmpty() ? new ModelCalls.Outcome[0] : awaitShadows(shadowCall, shadows, rows.features);
     int scored = 0;
     for (int j = 0; j < rows.features.size(); j++) {
@@ -113,7 +113,7 @@ final class PolicyServer<T> {
     ModelCalls.Outcome[] outcomes = calls.run(models, rows.features, plan.budget(), fast);
     Result result = new Result(models, rows.features.size());
     for (int m = 0; m < models.size(); m++) {
-      result.setCall(m, outcomes[m], identity(rows.features.size()));
+      result.setCall(m, m == fast ? "fast" : "model", outcomes[m], identity(rows.features.size()));
     }
     return result;
   }
@@ -147,7 +147,7 @@ final class PolicyServer<T> {
         }
       }
       ModelCalls.Outcome outcome = calls.run(List.of(models.get(m)), part, null, -1)[0];
-      result.setCall(m, outcome, rowsOfPart);
+      result.setCall(m, "model", outcome, rowsOfPart);
     }
     return result;
   }
@@ -260,8 +260,7 @@ final class PolicyServer<T> {
       java.util.Arrays.fill(latencyNanos, -1);
     }
 
-    void setCall(int m, ModelCalls.Outcome outcome, int[] rowsOfCall) {
-      String role = "model";
+    void setCall(int m, String role, ModelCalls.Outcome outcome, int[] rowsOfCall) {
       callSize[m] = rowsOfCall.length;
       for (int k = 0; k < rowsOfCall.length; k++) {
         byModel[m][rowsOfCall[k]] = answer(models.get(m), role, outcome, k);
@@ -271,10 +270,11 @@ final class PolicyServer<T> {
       }
     }
 
-    /** One latency sample per model call, not per record. */
-    void recordLatencies(DataTypeCounters counters) {
+    /** One latency sample and one batch per model call, not per record. */
+    void recordCalls(DataTypeCounters counters) {
       for (int m = 0; m < models.size(); m++) {
         if (latencyNanos[m] >= 0) {
+          counters.batches.inc();
           counters.model(models.get(m).ref).latencyMicros.update(latencyNanos[m] / 1000);
         }
       }

@@ -62,6 +62,7 @@ class SpeculativePolicyTest {
           assertThat(r.getTrace().getWinner(), equalTo("fast"));
           assertThat(r.getTrace().getAnswers().size(), equalTo(2));
           assertThat(statusOf(r, "fast"), is(Status.ANSWERED));
+          assertThat(r.getTrace().answerOf("fast").getRole(), equalTo("fast"));
           // the first batch past the budget times out; later ones skip the model while it is still busy
           assertThat(statusOf(r, slow), isOneOf(Status.TIMED_OUT, Status.SKIPPED));
           timedOut |= statusOf(r, slow) == Status.TIMED_OUT;

@@ -111,7 +111,7 @@ public final class RoutedPolicy implements ServingPolicy {
   @Override
   public Decision decide(List<ModelAnswer> answers) {
     return answers.get(0).answered()
-        ? Decision.win(0, answers.size() == 1 ? "weight" : "weight", "routed by the hash of the record id")
+        ? Decision.win(0, "weight", "routed by the hash of the record id")
         : ConsultingPolicy.noAnswer(answers);
   }
 
