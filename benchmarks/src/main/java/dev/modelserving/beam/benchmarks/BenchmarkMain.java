@@ -7,9 +7,11 @@ import dev.modelserving.beam.benchmarks.kafka.KafkaEndToEndSuite;
 import dev.modelserving.beam.benchmarks.latency.InProcessLatencySuite;
 import dev.modelserving.beam.benchmarks.models.BenchmarkModel;
 import dev.modelserving.beam.benchmarks.models.ModelFiles;
+import dev.modelserving.beam.benchmarks.policies.PolicySuite;
 import dev.modelserving.beam.benchmarks.raw.RawEvaluatorSuite;
 import dev.modelserving.beam.benchmarks.report.BenchmarkResult;
 import dev.modelserving.beam.benchmarks.report.MachineFacts;
+import dev.modelserving.beam.benchmarks.report.PolicyResults;
 import dev.modelserving.beam.benchmarks.report.Ratios;
 import dev.modelserving.beam.benchmarks.report.Report;
 import dev.modelserving.beam.benchmarks.report.Suites;
@@ -40,6 +42,7 @@ public final class BenchmarkMain {
     suites.put(Suites.KAFKA, KafkaEndToEndSuite::new);
     suites.put(Suites.SWAP, ModelSwapSuite::new);
     suites.put(Suites.HEAP, HeapSuite::new);
+    suites.put(Suites.POLICIES, PolicySuite::new);
     SUITES = Collections.unmodifiableMap(suites);
   }
 
@@ -111,10 +114,16 @@ public final class BenchmarkMain {
     context.addSetting(String.format(Locale.ROOT, "the whole run took %.1f minutes",
         (System.nanoTime() - start) / 60e9));
     List<BenchmarkResult> results = Ratios.apply(context.results());
+    PolicyResults policies = context.policies();
+    if (!policies.isEmpty()) {
+      policies = policies.withTargets(List.of(Targets.speculativeBudget(policies.latencies())));
+    }
     Report report = new Report(
         options.command(), options.note(), MachineFacts.current(), context.settings(),
         results, context.measurements(), context.latencies(), context.heap(),
-        Targets.evaluate(results, context.latencies()));
-    return report.writeTo(options.out());
+        policies.isEmpty() ? Targets.evaluate(results, context.latencies())
+            : Targets.evaluate(results, context.latencies(), policies.latencies()),
+        policies);
+    return options.update() ? report.updateIn(options.out()) : report.writeTo(options.out());
   }
 }

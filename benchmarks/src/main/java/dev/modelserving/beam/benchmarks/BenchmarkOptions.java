@@ -18,6 +18,8 @@ import java.util.Set;
  * @param suites the suites to run, in order
  * @param sizes the two run sizes for every model, or null for each model's defaults
  * @param load the options of the streaming suites
+ * @param policy the options of the policies suite
+ * @param update write only the sections of the suites that ran into the existing report files
  */
 public record BenchmarkOptions(
     boolean quick,
@@ -34,7 +36,9 @@ public record BenchmarkOptions(
     String note,
     String command,
     boolean verbose,
-    LoadOptions load) {
+    LoadOptions load,
+    PolicyOptions policy,
+    boolean update) {
 
   public static final String USAGE = String.join("\n",
       "Usage: benchmarks/run.sh [options]",
@@ -64,6 +68,13 @@ public record BenchmarkOptions(
       "  --app-args='--a=1 --b'  kafka-e2e, swap: extra options for the app's pipeline, as on its command",
       "                          line (e.g. --fasterCopy=true); FLINK_CONF_DIR in the environment gives",
       "                          every Beam pipeline of the run a Flink configuration (not the native job)",
+      "  --policy-rates=5000,50000 policies: steady rates of the speculative latency points (quick 5000)",
+      "  --policy-budget=20      policies: the speculative latency budget, ms",
+      "  --policy-latency=2ms:90,40ms:10  policies: the slow model's call latencies, latency:weight pairs",
+      "  --policy-seed=7         policies: the seed of the slow model's latencies",
+      "  --policy-models=tree,forest  policies: models whose copies the throughput runs serve (quick: tree)",
+      "  --update                write only the sections of the suites that ran into the report already in",
+      "                          --out, keeping the rest (only --suites=policies: its own section and CSV rows)",
       "  --forest-trees=50       trees of the generated random forest",
       "  --forest-depth=8        depth of its trees",
       "  --out=DIR               where benchmarks.md, .csv and .svg go (default docs)",
@@ -77,7 +88,10 @@ public record BenchmarkOptions(
       "run.sh also takes --no-build (use the jar as it is) and --build (rebuild first); by default it",
       "runs 'mvn -B -q -DskipTests -pl benchmarks -am package' at the root when the jar is missing or older than a source.");
 
-  private static final Set<String> FLAGS = Set.of("quick", "verbose", "help");
+  private static final Set<String> FLAGS = Set.of("quick", "verbose", "help", "update");
+
+  /** The suites whose section {@code --update} can rewrite on its own. */
+  public static final Set<String> UPDATABLE_SUITES = Set.of("policies");
 
   /** Parses the arguments; throws {@link IllegalArgumentException} with a readable message. */
   public static BenchmarkOptions parse(String... args) {
@@ -97,7 +111,8 @@ public record BenchmarkOptions(
     List<String> known = List.of("quick", "suites", "models", "parallelism", "sizes", "repeats",
         "tf-batches", "forest-trees", "forest-depth", "out", "testdata", "work", "note", "command",
         "verbose", "help", "modes", "rate", "kafka-rate", "seconds", "warmup-seconds", "swaps",
-        "swap-interval", "slow-forest-trees", "heap-types", "app-args");
+        "swap-interval", "slow-forest-trees", "heap-types", "app-args", "policy-rates", "policy-budget",
+        "policy-latency", "policy-seed", "policy-models", "update");
     for (String name : values.keySet()) {
       if (!known.contains(name)) {
         throw new IllegalArgumentException("unknown option --" + name + "; --help lists the options");
@@ -133,6 +148,11 @@ public record BenchmarkOptions(
         positiveInt("forest-trees", values.getOrDefault("forest-trees", "50")),
         positiveInt("forest-depth", values.getOrDefault("forest-depth", "8")));
     Path out = Paths.get(values.getOrDefault("out", quick ? "benchmarks/target/benchmarks-quick" : "docs"));
+    boolean update = Boolean.parseBoolean(values.getOrDefault("update", "false"));
+    if (update && !UPDATABLE_SUITES.containsAll(suites)) {
+      throw new IllegalArgumentException("--update rewrites only the sections of " + UPDATABLE_SUITES
+          + " (the other suites share the report's tables and targets); was --suites=" + String.join(",", suites));
+    }
     return new BenchmarkOptions(
         quick, suites, models, parallelism, sizes, repeats, batches, out,
         Paths.get(values.getOrDefault("testdata", "testdata/files")),
@@ -141,7 +161,44 @@ public record BenchmarkOptions(
         values.getOrDefault("note", ""),
         values.getOrDefault("command", "benchmarks/run.sh " + String.join(" ", args)).trim(),
         Boolean.parseBoolean(values.getOrDefault("verbose", "false")),
-        load(values, quick));
+        load(values, quick),
+        policy(values, quick),
+        update);
+  }
+
+  private static PolicyOptions policy(Map<String, String> values, boolean quick) {
+    PolicyOptions d = PolicyOptions.defaults(quick);
+    List<Double> rates = new ArrayList<>();
+    if (values.containsKey("policy-rates")) {
+      for (int rate : positiveInts("policy-rates", values.get("policy-rates"))) {
+        rates.add((double) rate);
+      }
+    } else {
+      rates.addAll(d.rates());
+    }
+    List<BenchmarkModel> models = new ArrayList<>();
+    if (values.containsKey("policy-models")) {
+      for (String m : list(values.get("policy-models"))) {
+        models.add(BenchmarkModel.byId(m));
+      }
+    } else {
+      models.addAll(d.models());
+    }
+    String latency = values.getOrDefault("policy-latency", d.slowLatency());
+    try {
+      dev.modelserving.beam.benchmarks.policies.LatencyDistribution.parse(latency, 0);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--policy-latency: " + e.getMessage());
+    }
+    long seed;
+    try {
+      seed = Long.parseLong(values.getOrDefault("policy-seed", Long.toString(d.seed())).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--policy-seed must be a whole number, was " + values.get("policy-seed"));
+    }
+    return new PolicyOptions(rates,
+        positiveInt("policy-budget", values.getOrDefault("policy-budget", Long.toString(d.budgetMillis()))),
+        latency, seed, models);
   }
 
   private static LoadOptions load(Map<String, String> values, boolean quick) {

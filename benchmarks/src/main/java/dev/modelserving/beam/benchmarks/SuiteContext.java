@@ -5,6 +5,9 @@ import dev.modelserving.beam.benchmarks.report.BenchmarkResult;
 import dev.modelserving.beam.benchmarks.report.HeapResult;
 import dev.modelserving.beam.benchmarks.report.LatencyResult;
 import dev.modelserving.beam.benchmarks.report.Measurement;
+import dev.modelserving.beam.benchmarks.report.PolicyLatencyResult;
+import dev.modelserving.beam.benchmarks.report.PolicyResults;
+import dev.modelserving.beam.benchmarks.report.PolicyThroughputResult;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,10 @@ public final class SuiteContext {
   private final List<BenchmarkResult> results = new ArrayList<>();
   private final List<LatencyResult> latencies = new ArrayList<>();
   private final List<HeapResult> heap = new ArrayList<>();
+  private final List<String> policySettings = new ArrayList<>();
+  private final List<PolicyLatencyResult> policyLatencies = new ArrayList<>();
+  private final List<PolicyThroughputResult> policyThroughputs = new ArrayList<>();
+  private final List<Measurement> policyRuns = new ArrayList<>();
 
   public SuiteContext(BenchmarkOptions options, ModelFiles models, PrintStream log) {
     this.options = options;
@@ -64,6 +71,31 @@ public final class SuiteContext {
   /** Records a heap figure. */
   public void addHeap(HeapResult figure) {
     heap.add(figure);
+  }
+
+  /** Records how the policies suite measured, one line for its section. */
+  public void addPolicySetting(String line) {
+    policySettings.add(line);
+  }
+
+  /** Records a latency figure of the policies suite. */
+  public void addPolicyLatency(PolicyLatencyResult figure) {
+    policyLatencies.add(figure);
+  }
+
+  /** Records a throughput figure of the policies suite. */
+  public void addPolicyThroughput(PolicyThroughputResult figure) {
+    policyThroughputs.add(figure);
+  }
+
+  /** Records a timed run of the policies suite (listed in its own section). */
+  public void addPolicyRun(Measurement m) {
+    policyRuns.add(m);
+  }
+
+  /** What the policies suite recorded (empty if it did not run), without targets. */
+  public PolicyResults policies() {
+    return new PolicyResults(policySettings, policyLatencies, policyThroughputs, policyRuns, List.of());
   }
 
   /** The first throughput figure recorded so far that matches, if any. */

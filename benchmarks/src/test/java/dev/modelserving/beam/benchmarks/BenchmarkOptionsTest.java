@@ -19,7 +19,7 @@ class BenchmarkOptionsTest {
   void defaultsRunEverythingIntoDocs() {
     BenchmarkOptions o = BenchmarkOptions.parse();
     assertThat(o.quick(), is(false));
-    assertThat(o.suites(), contains("raw", "native-flink", "serve", "latency", "kafka-e2e", "swap", "heap"));
+    assertThat(o.suites(), contains("raw", "native-flink", "serve", "latency", "kafka-e2e", "swap", "heap", "policies"));
     assertThat(o.models(), contains(BenchmarkModel.TREE, BenchmarkModel.LINEAR, BenchmarkModel.FOREST, BenchmarkModel.MLP));
     assertThat(o.parallelism(), contains(1, 2));
     assertThat(o.repeats(), equalTo(2));
@@ -83,6 +83,35 @@ class BenchmarkOptionsTest {
     assertThat(o.forest().fileName(), equalTo("wine-forest-600x8.pmml"));
     assertThat(o.note(), equalTo("busy"));
     assertThat(o.command(), containsString("--suites=native-flink"));
+  }
+
+  @Test
+  void policyOptions() {
+    PolicyOptions d = BenchmarkOptions.parse().policy();
+    assertThat(d.rates(), contains(5_000.0, 50_000.0));
+    assertThat(d.budgetMillis(), equalTo(20L));
+    assertThat(d.slowLatency(), equalTo("2ms:90,40ms:10"));
+    assertThat(d.models(), contains(BenchmarkModel.TREE, BenchmarkModel.FOREST));
+    assertThat(BenchmarkOptions.parse().update(), is(false));
+    PolicyOptions q = BenchmarkOptions.parse("--quick").policy();
+    assertThat(q.rates(), contains(5_000.0));
+    assertThat(q.models(), contains(BenchmarkModel.TREE));
+    BenchmarkOptions o = BenchmarkOptions.parse("--suites=policies", "--update", "--policy-rates=2k,8000",
+        "--policy-budget=15", "--policy-latency=1ms:95,30ms:5", "--policy-seed=11", "--policy-models=linear");
+    assertThat(o.update(), is(true));
+    assertThat(o.policy().rates(), contains(2_000.0, 8_000.0));
+    assertThat(o.policy().budgetMillis(), equalTo(15L));
+    assertThat(o.policy().slowLatency(), equalTo("1ms:95,30ms:5"));
+    assertThat(o.policy().seed(), equalTo(11L));
+    assertThat(o.policy().models(), contains(BenchmarkModel.LINEAR));
+    assertThat(assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse("--update"))
+        .getMessage(), containsString("--update rewrites only the sections of [policies]"));
+    assertThat(assertThrows(IllegalArgumentException.class,
+        () -> BenchmarkOptions.parse("--suites=policies,heap", "--update")).getMessage(), containsString("heap"));
+    assertThat(assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse("--policy-latency=2ms:x"))
+        .getMessage(), containsString("--policy-latency"));
+    assertThat(assertThrows(IllegalArgumentException.class, () -> BenchmarkOptions.parse("--policy-budget=0"))
+        .getMessage(), containsString("--policy-budget"));
   }
 
   @Test

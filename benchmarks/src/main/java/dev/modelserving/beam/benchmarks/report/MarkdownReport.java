@@ -69,7 +69,8 @@ public final class MarkdownReport {
             + " *offered/s* is the rate asked for, *achieved/s* what came out over the window. A p99.9 is"
             + " shown from 1,000 samples on.\n")
         .append("- **Swap** rows: from just before a new model version is published to the first output record"
-            + " scored by it, over the swaps; and per-record latency without and during swaps.\n\n");
+            + " scored by it, over the swaps; and per-record latency without and during swaps.\n")
+        .append("- **Serving policies** have their own section, with their own baselines from the same run.\n\n");
 
     s.append("## Results\n\n![records per second by model](").append(Report.SVG).append(")\n\n");
     for (String model : report.models()) {
@@ -125,6 +126,10 @@ public final class MarkdownReport {
             .append(" |\n");
       }
       s.append('\n');
+    }
+
+    if (!report.policies().isEmpty()) {
+      s.append(PolicySection.render(report.policies(), null));
     }
 
     List<Measurement> runs = report.measurements();

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param latencies the latency figures
  * @param heap the heap figures
  * @param targets where each target of the issue stands
+ * @param policies the policies suite's figures, for their own section
  */
 public record Report(
     String command,
@@ -31,7 +32,8 @@ public record Report(
     List<Measurement> measurements,
     List<LatencyResult> latencies,
     List<HeapResult> heap,
-    List<TargetStatus> targets) {
+    List<TargetStatus> targets,
+    PolicyResults policies) {
 
   public static final String MARKDOWN = "benchmarks.md";
   public static final String CSV = "benchmarks.csv";
@@ -45,12 +47,21 @@ public record Report(
     latencies = List.copyOf(latencies);
     heap = List.copyOf(heap);
     targets = List.copyOf(targets);
+    policies = policies == null ? PolicyResults.none() : policies;
+  }
+
+  /** A report without serving-policy figures. */
+  public Report(String command, String note, MachineFacts machine, List<String> settings,
+      List<BenchmarkResult> results, List<Measurement> measurements, List<LatencyResult> latencies,
+      List<HeapResult> heap, List<TargetStatus> targets) {
+    this(command, note, machine, settings, results, measurements, latencies, heap, targets, PolicyResults.none());
   }
 
   /** A report of throughput figures only. */
   public Report(String command, String note, MachineFacts machine, List<String> settings,
       List<BenchmarkResult> results, List<Measurement> measurements) {
-    this(command, note, machine, settings, results, measurements, List.of(), List.of(), List.of());
+    this(command, note, machine, settings, results, measurements, List.of(), List.of(), List.of(),
+        PolicyResults.none());
   }
 
   /** The models in the order they first appear. */
@@ -58,6 +69,14 @@ public record Report(
     Set<String> models = new LinkedHashSet<>();
     results.forEach(r -> models.add(r.model()));
     return List.copyOf(models);
+  }
+
+  /**
+   * Writes only the policies section and CSV lines into the report already in {@code dir} ({@link
+   * ReportUpdate}); returns the Markdown file.
+   */
+  public Path updateIn(Path dir) throws IOException {
+    return ReportUpdate.apply(dir, this);
   }
 
   /** Writes the three files into {@code dir} (created if needed); returns the Markdown file. */

@@ -16,6 +16,8 @@ public final class Suites {
   public static final String SWAP = "swap";
   /** Heap with many data types and models. */
   public static final String HEAP = "heap";
+  /** Serving policies: speculative latency against a budget, and the throughput cost of each policy. */
+  public static final String POLICIES = "policies";
 
   private Suites() {}
 }
