@@ -6,6 +6,7 @@ import dev.modelserving.beam.benchmarks.workload.WineDataRecords;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.ServingOptions;
 import dev.modelserving.beam.pipeline.record.DataRecord;
+import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.serving.ServeModels;
 import dev.modelserving.beam.serving.ServingMetrics;
 import dev.modelserving.beam.serving.policy.ServingPolicy;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.Counter;
@@ -44,14 +47,19 @@ public final class PolicyThroughputJob {
    *     wine/wine-tree-a@1/won})
    */
   public record Outcome(long records, long scored, long review, long comparisons, long deadLettered,
-      long unserved, double seconds, Map<String, Long> servingCounters) {
+      long unserved, double seconds, Map<String, Long> servingCounters, Map<String, Long> failureReasons) {
 
     /**
-     * Whether every record was answered (scored or review) and nothing was lost; with a shadow, some
-     * records were compared (not all need be: the records served while the shadow loads are not).
+     * Whether every record came out (scored, review, dead letter or unserved: none lost); with a
+     * shadow, some records were compared (not all need be: those served while the shadow loads are not).
      */
     public boolean complete(boolean shadowed) {
-      return scored + review == records && deadLettered == 0 && unserved == 0 && (!shadowed || comparisons > 0);
+      return scored + review + deadLettered + unserved == records && (!shadowed || comparisons > 0);
+    }
+
+    /** Whether every record was answered (scored or review). */
+    public boolean allAnswered() {
+      return scored + review == records && deadLettered == 0 && unserved == 0;
     }
 
     /** What came out, for an error message. */
@@ -103,8 +111,12 @@ public final class PolicyThroughputJob {
     served.getScored().apply("CountScored", ParDo.of(new CountFn<>("scored")));
     served.getReview().apply("CountReview", ParDo.of(new CountFn<>("review")));
     served.getShadowComparisons().apply("CountComparisons", ParDo.of(new CountFn<>("comparisons")));
+    String run = "policy-run-" + System.nanoTime();
+    REASONS.put(run, new ConcurrentHashMap<>());
     served.getDeadLetters().apply("CountDeadLetters", ParDo.of(new CountFn<>("dead-letters")));
     served.getUnserved().apply("CountUnserved", ParDo.of(new CountFn<>("unserved")));
+    served.getDeadLetters().apply("DeadLetterReasons", ParDo.of(new ReasonFn(run)));
+    served.getUnserved().apply("UnservedReasons", ParDo.of(new ReasonFn(run)));
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
@@ -113,9 +125,33 @@ public final class PolicyThroughputJob {
       throw new IllegalStateException("the ServeModels job ended in state " + state + " instead of DONE");
     }
     Map<String, Long> ours = counters(result, NAMESPACE);
+    Map<String, Long> reasons = new TreeMap<>();
+    REASONS.remove(run).forEach((k, v) -> reasons.put(k, v.sum()));
     return new Outcome(n, ours.getOrDefault("scored", 0L), ours.getOrDefault("review", 0L),
         ours.getOrDefault("comparisons", 0L), ours.getOrDefault("dead-letters", 0L),
-        ours.getOrDefault("unserved", 0L), seconds, counters(result, ServingMetrics.NAMESPACE));
+        ours.getOrDefault("unserved", 0L), seconds, counters(result, ServingMetrics.NAMESPACE), reasons);
+  }
+
+  /** Dead-letter and unserved reasons of the runs in progress in this JVM, by run, then by reason. */
+  private static final Map<String, Map<String, LongAdder>> REASONS = new ConcurrentHashMap<>();
+
+  /** Records, per run, how many records failed for each reason (the mini-cluster runs in this JVM). */
+  static final class ReasonFn extends DoFn<DeadLetter, Void> {
+    private final String run;
+
+    ReasonFn(String run) {
+      this.run = run;
+    }
+
+    @ProcessElement
+    public void process(@Element DeadLetter failed) {
+      Map<String, LongAdder> reasons = REASONS.get(run);
+      if (reasons != null) {
+        String reason = failed.getStage() + ": " + failed.getReason();
+        reasons.computeIfAbsent(reason.length() > 200 ? reason.substring(0, 200) + "…" : reason,
+            r -> new LongAdder()).increment();
+      }
+    }
   }
 
   /** Every counter of a namespace, by name, summed over steps. */

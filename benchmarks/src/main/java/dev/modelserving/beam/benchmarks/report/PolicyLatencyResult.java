@@ -54,6 +54,13 @@ public record PolicyLatencyResult(
     notes = notes == null ? "" : notes;
   }
 
+  /** This result with {@code note} added to its notes. */
+  public PolicyLatencyResult withNote(String note) {
+    return new PolicyLatencyResult(variant, policy, models, setup, parallelism, offeredRate, achievedRate, inputs,
+        answered, failures, endToEnd, step, budgetMillis, decisions, outcomes,
+        notes.isEmpty() ? note : notes + "; " + note);
+  }
+
   /** Answered records as a percentage of the records that went in (NaN when none went in). */
   public double answeredPercent() {
     return inputs == 0 ? Double.NaN : 100.0 * answered / inputs;

@@ -52,6 +52,7 @@ class PolicyJobsTest {
     for (PolicySuite.ThroughputVariant v : List.of(variants.get(3), variants.get(5), variants.get(6))) {
       PolicyThroughputJob.Outcome o = PolicyThroughputJob.run(v.models(), v.policy(), setup, 3_000);
       assertThat(v.label() + ": " + o.describe(), o.complete(v.shadowed()), equalTo(true));
+      assertThat(v.label() + ": " + o.describe() + " " + o.failureReasons(), o.allAnswered(), equalTo(true));
       assertThat(v.label(), o.scoringsPerRecord(), closeTo(v.expectedScorings(), 0.1));
       Map<String, Long> won = o.byModel(ServingMetrics.MODEL_WON);
       assertThat(v.label() + " " + won, won.values().stream().mapToLong(Long::longValue).sum(), equalTo(3_000L));
