@@ -348,6 +348,7 @@ public final class PolicySuite implements Suite {
         repeats, loadAverage())
         + (v.shadowed() ? String.format(Locale.ROOT, "; the shadow compared %.2f%% of the N2 records (not those"
             + " served before it was loaded)", 100.0 * last.comparisons() / last.records()) : "")
+        + notAnswering(last)
         + (failed == 0 ? "" : String.format(Locale.ROOT, "; NOT ALL ANSWERED: %,d of the %,d records of the timed runs"
             + " were dead-lettered or unserved: %s", failed, records, reasons))
         + (m.isValid() ? "" : "; " + m.note());
@@ -357,6 +358,21 @@ public final class PolicySuite implements Suite {
         ServingSetup.modeName(setup.mode()) + " p=" + setup.parallelism(), setup.parallelism(),
         m.recordsPerSecond(), m.low(), m.high(), baseline, Double.NaN, last.scoringsPerRecord(), v.expectedScorings(),
         100.0 * last.review() / last.records(), 100.0 * (records - failed) / records, won, notes);
+  }
+
+  /** The consulted models that did not answer records of a run, as shares of its records: "; in the last ...". */
+  static String notAnswering(PolicyThroughputJob.Outcome o) {
+    if (o.notAnswering().isEmpty()) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder("; in the last N2 run, records a consulted model did not answer: ");
+    boolean first = true;
+    for (Map.Entry<String, Long> e : o.notAnswering().entrySet()) {
+      s.append(first ? "" : ", ").append(e.getKey()).append(String.format(Locale.ROOT, " %.3g%%",
+          100.0 * e.getValue() / o.records()));
+      first = false;
+    }
+    return s.toString();
   }
 
   private static PolicyThroughputJob.Outcome run(SuiteContext context, BenchmarkModel model, ThroughputVariant v,

@@ -7,6 +7,9 @@ import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.ServingOptions;
 import dev.modelserving.beam.pipeline.record.DataRecord;
 import dev.modelserving.beam.record.DeadLetter;
+import dev.modelserving.beam.record.DecisionTrace;
+import dev.modelserving.beam.record.ModelAnswer;
+import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.serving.ServeModels;
 import dev.modelserving.beam.serving.ServingMetrics;
 import dev.modelserving.beam.serving.policy.ServingPolicy;
@@ -45,9 +48,13 @@ public final class PolicyThroughputJob {
    *
    * @param servingCounters the library's counters of the run, by name (e.g. {@code
    *     wine/wine-tree-a@1/won})
+   * @param failureReasons dead letters and unserved records by reason
+   * @param notAnswering answered records by a consulted model that did not answer them, its status and
+   *     reason, from the decision traces (e.g. {@code wine-tree-b skipped: still busy ...})
    */
   public record Outcome(long records, long scored, long review, long comparisons, long deadLettered,
-      long unserved, double seconds, Map<String, Long> servingCounters, Map<String, Long> failureReasons) {
+      long unserved, double seconds, Map<String, Long> servingCounters, Map<String, Long> failureReasons,
+      Map<String, Long> notAnswering) {
 
     /**
      * Whether every record came out (scored, review, dead letter or unserved: none lost); with a
@@ -117,6 +124,10 @@ public final class PolicyThroughputJob {
     served.getUnserved().apply("CountUnserved", ParDo.of(new CountFn<>("unserved")));
     served.getDeadLetters().apply("DeadLetterReasons", ParDo.of(new ReasonFn(run)));
     served.getUnserved().apply("UnservedReasons", ParDo.of(new ReasonFn(run)));
+    String traces = run + "-traces";
+    REASONS.put(traces, new ConcurrentHashMap<>());
+    served.getScored().apply("NotAnsweringScored", ParDo.of(new NotAnsweringFn(traces)));
+    served.getReview().apply("NotAnsweringReview", ParDo.of(new NotAnsweringFn(traces)));
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
@@ -125,11 +136,46 @@ public final class PolicyThroughputJob {
       throw new IllegalStateException("the ServeModels job ended in state " + state + " instead of DONE");
     }
     Map<String, Long> ours = counters(result, NAMESPACE);
-    Map<String, Long> reasons = new TreeMap<>();
-    REASONS.remove(run).forEach((k, v) -> reasons.put(k, v.sum()));
     return new Outcome(n, ours.getOrDefault("scored", 0L), ours.getOrDefault("review", 0L),
         ours.getOrDefault("comparisons", 0L), ours.getOrDefault("dead-letters", 0L),
-        ours.getOrDefault("unserved", 0L), seconds, counters(result, ServingMetrics.NAMESPACE), reasons);
+        ours.getOrDefault("unserved", 0L), seconds, counters(result, ServingMetrics.NAMESPACE), take(run),
+        take(traces));
+  }
+
+  private static Map<String, Long> take(String key) {
+    Map<String, Long> out = new TreeMap<>();
+    Map<String, LongAdder> counts = REASONS.remove(key);
+    if (counts != null) {
+      counts.forEach((k, v) -> out.put(k, v.sum()));
+    }
+    return out;
+  }
+
+  /** Counts, per run, the consulted models that did not answer a record, by status and reason. */
+  static final class NotAnsweringFn extends DoFn<ScoredRecord<DataRecord>, Void> {
+    private final String key;
+
+    NotAnsweringFn(String key) {
+      this.key = key;
+    }
+
+    @ProcessElement
+    public void process(@Element ScoredRecord<DataRecord> scored) {
+      DecisionTrace trace = scored.getTraceIfConsulted();
+      if (trace == null) {
+        return;
+      }
+      for (ModelAnswer a : trace.getAnswers()) {
+        if (a.getStatus() != ModelAnswer.Status.ANSWERED) {
+          Map<String, LongAdder> counts = REASONS.get(key);
+          if (counts != null) {
+            String why = a.getModelName() + " " + a.getStatus().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + (a.getFailure() == null ? "" : ": " + a.getFailure());
+            counts.computeIfAbsent(why, w -> new LongAdder()).increment();
+          }
+        }
+      }
+    }
   }
 
   /** Dead-letter and unserved reasons of the runs in progress in this JVM, by run, then by reason. */

@@ -109,7 +109,12 @@ public record PolicyLatencyResult(
     if (p == 100) {
       return "100%";
     }
-    if (p > 99.9 || p < 0.1) {
+    if (p > 99.9 && p < 100) {
+      // never round a share short of all up to "100%"
+      return java.math.BigDecimal.valueOf(p).setScale(4, java.math.RoundingMode.DOWN)
+          .stripTrailingZeros().toPlainString() + "%";
+    }
+    if (p < 0.1) {
       return String.format(Locale.ROOT, "%.3g%%", p);
     }
     return String.format(Locale.ROOT, "%.1f%%", p);

@@ -99,6 +99,17 @@ class PolicyReportTest {
   }
 
   @Test
+  void sharesNeverRoundUpToAll() {
+    assertThat(PolicyLatencyResult.percent(100), equalTo("100%"));
+    assertThat(PolicyLatencyResult.percent(100.0 * 11_998_858 / 12_000_000), equalTo("99.9904%"));
+    assertThat(PolicyLatencyResult.percent(99.99999), equalTo("99.9999%"));
+    assertThat(PolicyLatencyResult.percent(99.5), equalTo("99.5%"));
+    assertThat(PolicyLatencyResult.percent(12.345), equalTo("12.3%"));
+    assertThat(PolicyLatencyResult.percent(0.0167), equalTo("0.0167%"));
+    assertThat(PolicyLatencyResult.percent(Double.NaN), equalTo("n/a"));
+  }
+
+  @Test
   void csvParsingReadsQuotedFields() {
     List<List<String>> rows = CsvReport.parse("a,\"b, c\",\"say \"\"hi\"\"\",\n1,,\"x\ny\"\r\n");
     assertThat(rows, equalTo(List.of(List.of("a", "b, c", "say \"hi\"", ""), List.of("1", "", "x\ny"))));
