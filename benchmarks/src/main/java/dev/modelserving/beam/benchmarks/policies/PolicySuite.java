@@ -389,7 +389,7 @@ public final class PolicySuite implements Suite {
       context.log("[policies] %s, %s %s: NOT ALL ANSWERED, %s; reasons: %s", model.id(), v.label(), what, o.describe(),
           o.failureReasons());
     }
-    if (!o.complete(v.shadowed())) {
+    if (!o.complete()) {
       throw new IllegalStateException(String.format(Locale.ROOT,
           "ServeModels on copies of the %s under %s %s: a run that loses records has no throughput",
           model.id(), v.label(), o.describe()));

@@ -57,11 +57,12 @@ public final class PolicyThroughputJob {
       Map<String, Long> notAnswering) {
 
     /**
-     * Whether every record came out (scored, review, dead letter or unserved: none lost); with a
-     * shadow, some records were compared (not all need be: those served while the shadow loads are not).
+     * Whether every record came out (scored, review, dead letter or unserved: none lost). Shadow
+     * comparisons are not required: records served while the shadow still loads are not compared, and
+     * a short run may end before it has loaded.
      */
-    public boolean complete(boolean shadowed) {
-      return scored + review + deadLettered + unserved == records && (!shadowed || comparisons > 0);
+    public boolean complete() {
+      return scored + review + deadLettered + unserved == records;
     }
 
     /** Whether every record was answered (scored or review). */
