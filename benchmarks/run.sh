@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and writes docs/benchmarks.md, docs/benchmarks.csv and docs/benchmarks.svg.
 #
-#   benchmarks/run.sh                  the full run (about 40 minutes on 2 cores)
+#   benchmarks/run.sh                  the full run (about 55 minutes on 2 cores)
 #   benchmarks/run.sh --quick          a smoke test with small sizes (a few minutes);
 #                                      writes to benchmarks/target/benchmarks-quick
 #   benchmarks/run.sh --suites=raw --models=forest,mlp
+#   benchmarks/run.sh --suites=policies --update
+#                                      the serving-policy suite alone (about 15 minutes), written
+#                                      into the existing docs/benchmarks.md (its own section) and .csv
 #   benchmarks/run.sh --help           all options
 #
 # Builds the module and the modules it uses first (mvn -B -q -DskipTests -pl benchmarks -am package

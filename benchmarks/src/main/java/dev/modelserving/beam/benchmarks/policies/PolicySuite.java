@@ -21,6 +21,8 @@ import dev.modelserving.beam.model.proto.Routing;
 import dev.modelserving.beam.serving.ServingMetrics;
 import dev.modelserving.beam.serving.policy.ServingPolicies;
 import dev.modelserving.beam.serving.policy.ServingPolicy;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -129,7 +131,16 @@ public final class PolicySuite implements Suite {
         warmup, CAUGHT_UP_MILLIS, seconds, MAX_DRAIN_SECONDS));
     for (double rate : options.rates()) {
       for (LatencyVariant v : latencyVariants(fast, slow, options.budgetMillis())) {
-        context.addPolicyLatency(measureLatency(context, v, setup, rate, warmup, seconds));
+        PolicyLatencyResult r;
+        try {
+          r = measureLatency(context, v, setup, rate, warmup, seconds);
+        } catch (IllegalStateException stopped) {
+          context.log("[policies] %s at %,.0f/s: %s; measuring it again with a new pipeline", v.label(), rate,
+              stopped.getMessage());
+          r = measureLatency(context, v, setup, rate, warmup, seconds);
+          r = r.withNote("measured twice: the first pipeline stopped (" + stopped.getMessage() + ")");
+        }
+        context.addPolicyLatency(r);
       }
     }
   }
@@ -147,16 +158,22 @@ public final class PolicySuite implements Suite {
     boolean drained;
     long failures;
     long totalFailures;
+    String gcNote;
     Set<String> reasons;
     try {
       result = PolicyLatencyJob.start(v.models(), v.policy(), setup, rate, probe);
       Pipelines.runFor(result, warmup);
       caughtUp = awaitStartupBacklog(result, probe);
+      long[] gcBefore = gc();
       long from = System.nanoTime();
       window = probe.startWindow(from);
       Pipelines.runFor(result, seconds);
       long to = System.nanoTime();
       window.end(to);
+      long[] gcAfter = gc();
+      gcNote = String.format(Locale.ROOT,
+          "; GC during the window: %d collections, %d ms in all; load average %.1f (1 min, this JVM included)",
+          gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1], loadAverage());
       windowSeconds = (to - from) / 1e9;
       drained = drain(result, window, to);
       failures = window.failures();
@@ -176,7 +193,7 @@ public final class PolicySuite implements Suite {
         String.join(" + ", v.models().stream().map(ModelDescriptor::getName).toList()), where,
         setup.parallelism(), rate, window.answered() / windowSeconds, window.inputs(), window.answered(), failures,
         e2e, step, v.budgetMillis(), window.decisions(), window.outcomes(),
-        String.format(Locale.ROOT, "%d s warm-up, %.1f s window", warmup, windowSeconds)
+        String.format(Locale.ROOT, "%d s warm-up, %.1f s window", warmup, windowSeconds) + gcNote
             + (caughtUp ? "" : "; the start-up backlog had not drained after " + MAX_EXTRA_WARMUP_SECONDS + " s more")
             + (drained ? "" : "; not every record of the window came out within " + MAX_DRAIN_SECONDS + " s")
             + (totalFailures == failures ? "" : String.format(Locale.ROOT,
@@ -188,6 +205,23 @@ public final class PolicySuite implements Suite {
         v.label(), rate, r.answered(), r.inputs(), r.allAnswered() ? "all" : "NOT all", e2e.p50(), e2e.p99(), e2e.p999(),
         e2e.max(), step.p999(), r.decisionShares(), r.outcomeShares());
     return r;
+  }
+
+  /** The machine's one-minute load average (this JVM included), NaN where unknown. */
+  static double loadAverage() {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return load < 0 ? Double.NaN : load;
+  }
+
+  /** Garbage collections of this JVM so far: their number and their total time in ms. */
+  static long[] gc() {
+    long count = 0;
+    long millis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   /**
@@ -270,8 +304,8 @@ public final class PolicySuite implements Suite {
     context.addPolicySetting(String.format(Locale.ROOT,
         "throughput on the %s: models a, b, c are %s, %s, %s (copies of the %s: same bytes, own names and uuids);"
             + " bounded runs of %,d and %,d records, one warm-up run and %d run(s) of each size per policy;"
-            + " routed policies route by the record id (default routing, no routing message); routing and"
-            + " speculative use the record id and the %d ms budget",
+            + " routed policies split by the record id with a default routing (no routing message); speculative"
+            + " has the %d ms budget",
         model.id(), a.getName(), b.getName(), c.getName(), model.id(), sizes[0], sizes[1], repeats,
         options.budgetMillis()));
     PolicyThroughputResult baseline = null;
@@ -293,29 +327,69 @@ public final class PolicySuite implements Suite {
     List<Double> small = new ArrayList<>();
     List<Double> large = new ArrayList<>();
     PolicyThroughputJob.Outcome last = null;
+    long records = 0;
+    long failed = 0;
+    Map<String, Long> reasons = new java.util.TreeMap<>();
     for (int r = 1; r <= repeats; r++) {
-      small.add(run(context, model, v, setup, sizes[0], "run " + r + "/" + repeats).seconds());
-      last = run(context, model, v, setup, sizes[1], "run " + r + "/" + repeats);
-      large.add(last.seconds());
+      for (long n : sizes) {
+        PolicyThroughputJob.Outcome o = run(context, model, v, setup, n, "run " + r + "/" + repeats);
+        (n == sizes[0] ? small : large).add(o.seconds());
+        records += o.records();
+        failed += o.deadLettered() + o.unserved();
+        o.failureReasons().forEach((k, c) -> reasons.merge(k, c, Long::sum));
+        if (n == sizes[1]) {
+          last = o;
+        }
+      }
     }
     MarginalThroughput m = MarginalThroughput.of(sizes[0], small, sizes[1], large);
-    String notes = String.format(Locale.ROOT, "N1=%,d, N2=%,d, median of %d", sizes[0], sizes[1], repeats)
+    String notes = String.format(Locale.ROOT, "N1=%,d, N2=%,d, median of %d; load average %.1f (1 min, this JVM"
+        + " included)", sizes[0], sizes[1],
+        repeats, loadAverage())
         + (v.shadowed() ? String.format(Locale.ROOT, "; the shadow compared %.2f%% of the N2 records (not those"
             + " served before it was loaded)", 100.0 * last.comparisons() / last.records()) : "")
+        + notAnswering(last)
+        + (failed == 0 ? "" : String.format(Locale.ROOT, "; NOT ALL ANSWERED: %,d of the %,d records of the timed runs"
+            + " were dead-lettered or unserved: %s", failed, records, reasons))
         + (m.isValid() ? "" : "; " + m.note());
     Map<String, Long> won = last.byModel(ServingMetrics.MODEL_WON);
     return new PolicyThroughputResult(v.label(), v.policy().name(), model.id(),
         String.join(" + ", v.models().stream().map(ModelDescriptor::getName).toList()),
         ServingSetup.modeName(setup.mode()) + " p=" + setup.parallelism(), setup.parallelism(),
         m.recordsPerSecond(), m.low(), m.high(), baseline, Double.NaN, last.scoringsPerRecord(), v.expectedScorings(),
-        100.0 * last.review() / last.records(), won, notes);
+        100.0 * last.review() / last.records(), 100.0 * (records - failed) / records, won, notes);
+  }
+
+  /** The consulted models that did not answer records of a run, as shares of its records: "; in the last ...". */
+  static String notAnswering(PolicyThroughputJob.Outcome o) {
+    if (o.notAnswering().isEmpty()) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder("; in the last N2 run, records a consulted model did not answer: ");
+    boolean first = true;
+    for (Map.Entry<String, Long> e : o.notAnswering().entrySet()) {
+      s.append(first ? "" : ", ").append(e.getKey()).append(String.format(Locale.ROOT, " %.3g%%",
+          100.0 * e.getValue() / o.records()));
+      first = false;
+    }
+    return s.toString();
   }
 
   private static PolicyThroughputJob.Outcome run(SuiteContext context, BenchmarkModel model, ThroughputVariant v,
       ServingSetup setup, long n, String what) {
-    PolicyThroughputJob.Outcome o = PolicyThroughputJob.run(v.models(), v.policy(), setup, n);
+    PolicyThroughputJob.Outcome o;
+    try {
+      o = PolicyThroughputJob.run(v.models(), v.policy(), setup, n);
+    } catch (RuntimeException failed) {
+      context.log("[policies] %s, %s %s failed (%s); running it again", model.id(), v.label(), what, failed);
+      o = PolicyThroughputJob.run(v.models(), v.policy(), setup, n);
+    }
     context.log("[policies] %s, %s %s: %,d records in %.2f s", model.id(), v.label(), what, n, o.seconds());
-    if (!o.complete(v.shadowed())) {
+    if (!o.allAnswered()) {
+      context.log("[policies] %s, %s %s: NOT ALL ANSWERED, %s; reasons: %s", model.id(), v.label(), what, o.describe(),
+          o.failureReasons());
+    }
+    if (!o.complete()) {
       throw new IllegalStateException(String.format(Locale.ROOT,
           "ServeModels on copies of the %s under %s %s: a run that loses records has no throughput",
           model.id(), v.label(), o.describe()));

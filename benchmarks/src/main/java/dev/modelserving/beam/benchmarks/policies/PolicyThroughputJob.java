@@ -6,6 +6,10 @@ import dev.modelserving.beam.benchmarks.workload.WineDataRecords;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.ServingOptions;
 import dev.modelserving.beam.pipeline.record.DataRecord;
+import dev.modelserving.beam.record.DeadLetter;
+import dev.modelserving.beam.record.DecisionTrace;
+import dev.modelserving.beam.record.ModelAnswer;
+import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.serving.ServeModels;
 import dev.modelserving.beam.serving.ServingMetrics;
 import dev.modelserving.beam.serving.policy.ServingPolicy;
@@ -13,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.Counter;
@@ -42,16 +48,26 @@ public final class PolicyThroughputJob {
    *
    * @param servingCounters the library's counters of the run, by name (e.g. {@code
    *     wine/wine-tree-a@1/won})
+   * @param failureReasons dead letters and unserved records by reason
+   * @param notAnswering answered records by a consulted model that did not answer them, its status and
+   *     reason, from the decision traces (e.g. {@code wine-tree-b skipped: still busy ...})
    */
   public record Outcome(long records, long scored, long review, long comparisons, long deadLettered,
-      long unserved, double seconds, Map<String, Long> servingCounters) {
+      long unserved, double seconds, Map<String, Long> servingCounters, Map<String, Long> failureReasons,
+      Map<String, Long> notAnswering) {
 
     /**
-     * Whether every record was answered (scored or review) and nothing was lost; with a shadow, some
-     * records were compared (not all need be: the records served while the shadow loads are not).
+     * Whether every record came out (scored, review, dead letter or unserved: none lost). Shadow
+     * comparisons are not required: records served while the shadow still loads are not compared, and
+     * a short run may end before it has loaded.
      */
-    public boolean complete(boolean shadowed) {
-      return scored + review == records && deadLettered == 0 && unserved == 0 && (!shadowed || comparisons > 0);
+    public boolean complete() {
+      return scored + review + deadLettered + unserved == records;
+    }
+
+    /** Whether every record was answered (scored or review). */
+    public boolean allAnswered() {
+      return scored + review == records && deadLettered == 0 && unserved == 0;
     }
 
     /** What came out, for an error message. */
@@ -103,8 +119,16 @@ public final class PolicyThroughputJob {
     served.getScored().apply("CountScored", ParDo.of(new CountFn<>("scored")));
     served.getReview().apply("CountReview", ParDo.of(new CountFn<>("review")));
     served.getShadowComparisons().apply("CountComparisons", ParDo.of(new CountFn<>("comparisons")));
+    String run = "policy-run-" + System.nanoTime();
+    REASONS.put(run, new ConcurrentHashMap<>());
     served.getDeadLetters().apply("CountDeadLetters", ParDo.of(new CountFn<>("dead-letters")));
     served.getUnserved().apply("CountUnserved", ParDo.of(new CountFn<>("unserved")));
+    served.getDeadLetters().apply("DeadLetterReasons", ParDo.of(new ReasonFn(run)));
+    served.getUnserved().apply("UnservedReasons", ParDo.of(new ReasonFn(run)));
+    String traces = run + "-traces";
+    REASONS.put(traces, new ConcurrentHashMap<>());
+    served.getScored().apply("NotAnsweringScored", ParDo.of(new NotAnsweringFn(traces)));
+    served.getReview().apply("NotAnsweringReview", ParDo.of(new NotAnsweringFn(traces)));
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
@@ -115,7 +139,66 @@ public final class PolicyThroughputJob {
     Map<String, Long> ours = counters(result, NAMESPACE);
     return new Outcome(n, ours.getOrDefault("scored", 0L), ours.getOrDefault("review", 0L),
         ours.getOrDefault("comparisons", 0L), ours.getOrDefault("dead-letters", 0L),
-        ours.getOrDefault("unserved", 0L), seconds, counters(result, ServingMetrics.NAMESPACE));
+        ours.getOrDefault("unserved", 0L), seconds, counters(result, ServingMetrics.NAMESPACE), take(run),
+        take(traces));
+  }
+
+  private static Map<String, Long> take(String key) {
+    Map<String, Long> out = new TreeMap<>();
+    Map<String, LongAdder> counts = REASONS.remove(key);
+    if (counts != null) {
+      counts.forEach((k, v) -> out.put(k, v.sum()));
+    }
+    return out;
+  }
+
+  /** Counts, per run, the consulted models that did not answer a record, by status and reason. */
+  static final class NotAnsweringFn extends DoFn<ScoredRecord<DataRecord>, Void> {
+    private final String key;
+
+    NotAnsweringFn(String key) {
+      this.key = key;
+    }
+
+    @ProcessElement
+    public void process(@Element ScoredRecord<DataRecord> scored) {
+      DecisionTrace trace = scored.getTraceIfConsulted();
+      if (trace == null) {
+        return;
+      }
+      for (ModelAnswer a : trace.getAnswers()) {
+        if (a.getStatus() != ModelAnswer.Status.ANSWERED) {
+          Map<String, LongAdder> counts = REASONS.get(key);
+          if (counts != null) {
+            String why = a.getModelName() + " " + a.getStatus().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + (a.getFailure() == null ? "" : ": " + a.getFailure());
+            counts.computeIfAbsent(why, w -> new LongAdder()).increment();
+          }
+        }
+      }
+    }
+  }
+
+  /** Dead-letter and unserved reasons of the runs in progress in this JVM, by run, then by reason. */
+  private static final Map<String, Map<String, LongAdder>> REASONS = new ConcurrentHashMap<>();
+
+  /** Records, per run, how many records failed for each reason (the mini-cluster runs in this JVM). */
+  static final class ReasonFn extends DoFn<DeadLetter, Void> {
+    private final String run;
+
+    ReasonFn(String run) {
+      this.run = run;
+    }
+
+    @ProcessElement
+    public void process(@Element DeadLetter failed) {
+      Map<String, LongAdder> reasons = REASONS.get(run);
+      if (reasons != null) {
+        String reason = failed.getStage() + ": " + failed.getReason();
+        reasons.computeIfAbsent(reason.length() > 200 ? reason.substring(0, 200) + "…" : reason,
+            r -> new LongAdder()).increment();
+      }
+    }
   }
 
   /** Every counter of a namespace, by name, summed over steps. */

@@ -91,7 +91,7 @@ public final class CsvReport {
       row.put("low", Format.csvNumber(r.low()));
       row.put("high", Format.csvNumber(r.high()));
       row.put("ratio_to_baseline", Format.csvNumber(r.ratioToBaseline()));
-      row.put("answered_pct", "100");
+      row.put("answered_pct", Format.csvNumber(r.answeredPercent()));
       row.put("answers_per_record", Format.csvNumber(r.scoringsPerRecord()));
       row.put("decisions", PolicyLatencyResult.counts(r.won()));
       row.put("outcomes", r.reviewPercent() > 0 ? "review=" + Format.csvNumber(r.reviewPercent()) + "%" : "");

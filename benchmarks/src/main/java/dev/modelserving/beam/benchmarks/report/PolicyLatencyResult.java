@@ -54,6 +54,13 @@ public record PolicyLatencyResult(
     notes = notes == null ? "" : notes;
   }
 
+  /** This result with {@code note} added to its notes. */
+  public PolicyLatencyResult withNote(String note) {
+    return new PolicyLatencyResult(variant, policy, models, setup, parallelism, offeredRate, achievedRate, inputs,
+        answered, failures, endToEnd, step, budgetMillis, decisions, outcomes,
+        notes.isEmpty() ? note : notes + "; " + note);
+  }
+
   /** Answered records as a percentage of the records that went in (NaN when none went in). */
   public double answeredPercent() {
     return inputs == 0 ? Double.NaN : 100.0 * answered / inputs;
@@ -102,7 +109,12 @@ public record PolicyLatencyResult(
     if (p == 100) {
       return "100%";
     }
-    if (p > 99.9 || p < 0.1) {
+    if (p > 99.9 && p < 100) {
+      // never round a share short of all up to "100%"
+      return java.math.BigDecimal.valueOf(p).setScale(4, java.math.RoundingMode.DOWN)
+          .stripTrailingZeros().toPlainString() + "%";
+    }
+    if (p < 0.1) {
       return String.format(Locale.ROOT, "%.3g%%", p);
     }
     return String.format(Locale.ROOT, "%.1f%%", p);

@@ -53,8 +53,10 @@ public final class PolicySection {
               + " (every one must). Latency is end to end, out of ServeModels − due at the paced source, so it"
               + " includes the source's wait, the bundle and the batch wait (up to 10 ms) as well as the policy;"
               + " *serving step* is out − the batch's start of serving (`ScoredRecord.getServedAtMillis`, whole"
-              + " milliseconds). *Answered by* counts records by `ScoredRecord.getDecision()`; *slow model* by"
-              + " what the decision trace says of each consulted model.\n\n");
+              + " milliseconds). *Answered by* counts records by `ScoredRecord.getDecision()`; *consulted models* by"
+              + " what each record's decision trace says of each model it consulted: answered, timed out, or skipped"
+              + " (still busy with a call past its budget). The notes give the JVM's garbage collections during the"
+              + " window and the one-minute load average (the benchmark's own threads included).\n\n");
       s.append("| policy | models | setup | offered/s | achieved/s | in | answered | p50 ms | p99 ms | p99.9 ms | max ms"
           + " | serving step p99 / p99.9 / max ms | answered by | consulted models | notes |\n");
       s.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|---|\n");
@@ -84,10 +86,13 @@ public final class PolicySection {
           .append("Marginal records/s of bounded runs (as the serve suite), the same records and copies of the same"
               + " model; *× single* divides by `current()` with model a alone in the same run. *Answers/record* is"
               + " what the library's per-model counters say the models answered per record (shadow answers"
-              + " included), next to what the policy asks for.\n\n");
-      s.append("| model | policy | models | setup | records/s | spread | × single | answers/record (asked) | review"
-          + " | answered by | notes |\n");
-      s.append("|---|---|---|---|--:|---|--:|--:|--:|---|---|\n");
+              + " included), next to what the policy asks for (fewer when records were served before every model of"
+              + " the set had loaded: a policy consults the models in the set); *answered* is the share of the"
+              + " records of the timed runs that came out scored or for review (the rest were dead-lettered: the"
+              + " notes say why).\n\n");
+      s.append("| model | policy | models | setup | records/s | spread | × single | answers/record (asked) | answered"
+          + " | review | answered by | notes |\n");
+      s.append("|---|---|---|---|--:|---|--:|--:|--:|--:|---|---|\n");
       for (PolicyThroughputResult r : policies.throughputs()) {
         s.append("| ").append(MarkdownReport.cell(r.model()))
             .append(" | ").append(MarkdownReport.cell(r.variant()))
@@ -97,6 +102,8 @@ public final class PolicySection {
             .append(" | ").append(Format.spread(r.low(), r.high()))
             .append(" | ").append(Format.ratio(r.ratioToBaseline()))
             .append(" | ").append(String.format(Locale.ROOT, "%.2f (%.0f)", r.scoringsPerRecord(), r.expectedScorings()))
+            .append(" | ").append(r.answeredPercent() < 100 ? "**" + PolicyLatencyResult.percent(r.answeredPercent()) + "**"
+                : PolicyLatencyResult.percent(r.answeredPercent()))
             .append(" | ").append(r.reviewPercent() > 0 ? PolicyLatencyResult.percent(r.reviewPercent()) : "")
             .append(" | ").append(MarkdownReport.cell(r.wonShares()))
             .append(" | ").append(MarkdownReport.cell(r.notes()))

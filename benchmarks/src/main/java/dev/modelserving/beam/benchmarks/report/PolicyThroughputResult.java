@@ -22,6 +22,8 @@ import java.util.TreeMap;
  * @param scoringsPerRecord model answers per record, counted by the library's per-model counters
  * @param expectedScorings model answers per record the policy asks for (N for N consulted models)
  * @param reviewPercent records sent to review instead of scored, % (best confidence)
+ * @param answeredPercent records answered (scored or review) over all the timed runs, % (100 unless some
+ *     were dead-lettered or unserved)
  * @param won records whose answer came from each model (the library's {@code won} counters)
  * @param notes sizes and repeats
  */
@@ -40,6 +42,7 @@ public record PolicyThroughputResult(
     double scoringsPerRecord,
     double expectedScorings,
     double reviewPercent,
+    double answeredPercent,
     Map<String, Long> won,
     String notes) {
 
@@ -55,7 +58,7 @@ public record PolicyThroughputResult(
     double ratio = base.recordsPerSecond() > 0 ? recordsPerSecond / base.recordsPerSecond() : Double.NaN;
     return new PolicyThroughputResult(variant, policy, model, models, setup, parallelism, recordsPerSecond, low, high,
         baseline, ratio, scoringsPerRecord, expectedScorings,
-        reviewPercent, won, notes);
+        reviewPercent, answeredPercent, won, notes);
   }
 
   /** Which model answered how many of the records: "wine-tree-b 100%". */

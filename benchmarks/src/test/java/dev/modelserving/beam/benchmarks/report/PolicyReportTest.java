@@ -28,10 +28,10 @@ class PolicyReportTest {
 
   static PolicyResults results() {
     PolicyThroughputResult base = new PolicyThroughputResult("current(): model a alone (baseline)", "current",
-        "tree", "wine-tree-a", "keyed p=2", 2, 400_000, 390_000, 410_000, true, Double.NaN, 1, 1, 0, Map.of(), "N1=1");
+        "tree", "wine-tree-a", "keyed p=2", 2, 400_000, 390_000, 410_000, true, Double.NaN, 1, 1, 0, 100, Map.of(), "N1=1");
     PolicyThroughputResult consensus = new PolicyThroughputResult("consensus of a, b, c", "consensus", "tree",
         "wine-tree-a + wine-tree-b + wine-tree-c", "keyed p=2", 2, 150_000, 140_000, 160_000, false, Double.NaN, 2.99,
-        3, 0, Map.of("wine-tree-a", 999L, "wine-tree-b", 1L), "N1=1");
+        3, 0, 99.5, Map.of("wine-tree-a", 999L, "wine-tree-b", 1L), "N1=1");
     return new PolicyResults(List.of("speculative latency: a setting"),
         List.of(latency("current(): wine-tree alone (baseline)", "current", Double.NaN, 1_000, 1_000, 18.7, 1),
             latency("speculative(20 ms, fast wine-tree), preferring wine-slow", "speculative", 20, 1_000, 1_000, 21.5, 21)),
@@ -59,9 +59,9 @@ class PolicyReportTest {
         + " | keyed p=2 | 5,000 | 4,990 | 1,000 | 1,000 (100%) | 8.50 | 25.0 | 21.5 | 24.5 | 21.0 / 21.0 / 22.0 |"
         + " speculative/preferred 90.0%, speculative/fast 10.0% |"));
     assertThat(md, containsString("| tree | consensus of a, b, c | wine-tree-a + wine-tree-b + wine-tree-c | keyed p=2"
-        + " | 150,000 | 140,000 – 160,000 | 0.375× | 2.99 (3) |  | wine-tree-a 99.9%, wine-tree-b 0.1% | N1=1 |"));
+        + " | 150,000 | 140,000 – 160,000 | 0.375× | 2.99 (3) | **99.5%** |  | wine-tree-a 99.9%, wine-tree-b 0.1% | N1=1 |"));
     assertThat(md, containsString("| tree | current(): model a alone (baseline) | wine-tree-a | keyed p=2 | 400,000"));
-    assertThat(md, containsString("| 1.00× | 1.00 (1) |"));
+    assertThat(md, containsString("| 1.00× | 1.00 (1) | 100% |  |  | N1=1 |"));
     assertThat(md, containsString("| consensus of a, b, c | tree | 2 | 3,000,000 | 3,000,000 | 20.500 | 146,000 |"));
     assertThat(md, containsString("| Speculative policy: per-record p99.9 <= latency budget + 2 ms, with 100% of records"
         + " answered | keyed p=2 at 5,000/s: p99.9 21.5 ms against 20 + 2 ms, 100% answered (serving step p99.9 21 ms;"
@@ -92,10 +92,21 @@ class PolicyReportTest {
         + "speculative/fast=100;speculative/preferred=900,"
         + "wine-slow answered=900;wine-slow skipped=50;wine-slow timed out=50,keyed p=2; 5 s warm-up"));
     assertThat(lines[4], equalTo("policy-throughput,policies,\"consensus of a, b, c\",wine-tree-a + wine-tree-b + wine-tree-c,"
-        + "2,150000,140000,160000,,,,,,,,,,,,,0.3750,100,2.9900,,,,wine-tree-a=999;wine-tree-b=1,,keyed p=2; N1=1"));
+        + "2,150000,140000,160000,,,,,,,,,,,,,0.3750,99.5000,2.9900,,,,wine-tree-a=999;wine-tree-b=1,,keyed p=2; N1=1"));
     for (String line : lines) {
       assertThat(line, CsvReport.parse(line + "\n").get(0).size(), equalTo(CsvReport.COLUMNS.size()));
     }
+  }
+
+  @Test
+  void sharesNeverRoundUpToAll() {
+    assertThat(PolicyLatencyResult.percent(100), equalTo("100%"));
+    assertThat(PolicyLatencyResult.percent(100.0 * 11_998_858 / 12_000_000), equalTo("99.9904%"));
+    assertThat(PolicyLatencyResult.percent(99.99999), equalTo("99.9999%"));
+    assertThat(PolicyLatencyResult.percent(99.5), equalTo("99.5%"));
+    assertThat(PolicyLatencyResult.percent(12.345), equalTo("12.3%"));
+    assertThat(PolicyLatencyResult.percent(0.0167), equalTo("0.0167%"));
+    assertThat(PolicyLatencyResult.percent(Double.NaN), equalTo("n/a"));
   }
 
   @Test
