@@ -116,7 +116,7 @@ public final class BenchmarkMain {
     List<BenchmarkResult> results = Ratios.apply(context.results());
     PolicyResults policies = context.policies();
     if (!policies.isEmpty()) {
-      policies = policies.withTargets(List.of(Targets.speculativeBudget(policies.latencies())));
+      policies = policies.withTargets(Targets.speculative(policies.latencies()));
     }
     Report report = new Report(
         options.command(), options.note(), MachineFacts.current(), context.settings(),

@@ -57,8 +57,38 @@ public final class Targets {
   public static List<TargetStatus> evaluate(List<BenchmarkResult> results, List<LatencyResult> latencies,
       List<PolicyLatencyResult> policyLatencies) {
     List<TargetStatus> out = evaluate(results, latencies);
-    out.add(speculativeBudget(policyLatencies));
+    out.addAll(speculative(policyLatencies));
     return out;
+  }
+
+  /** The speculative targets: the policy's own time, then end to end. */
+  public static List<TargetStatus> speculative(List<PolicyLatencyResult> rows) {
+    return List.of(speculativeStep(rows), speculativeBudget(rows));
+  }
+
+  /**
+   * The policy keeps its budget: every speculative row has every record answered and a serving-step
+   * p99.9 (the batch's start of serving to its decision, whole milliseconds) of at most the budget
+   * plus {@value #SPECULATIVE_SLACK_MILLIS} ms; with fewer than 1,000 records the maximum stands in.
+   */
+  public static TargetStatus speculativeStep(List<PolicyLatencyResult> rows) {
+    String target = String.format(Locale.ROOT,
+        "Speculative policy, its own time (serving step): p99.9 <= latency budget + %.0f ms, with 100%% of records answered",
+        SPECULATIVE_SLACK_MILLIS);
+    List<String> figures = new ArrayList<>();
+    boolean met = true;
+    for (PolicyLatencyResult r : rows) {
+      if (!r.policy().equals("speculative") || Double.isNaN(r.budgetMillis())) {
+        continue;
+      }
+      boolean fewSamples = Double.isNaN(r.step().p999());
+      double tail = fewSamples ? r.step().max() : r.step().p999();
+      figures.add(String.format(Locale.ROOT, "%s at %,.0f/s: serving step p99.9 %.0f ms%s against %.0f + %.0f ms, %s answered",
+          r.setup(), r.offeredRate(), tail, fewSamples ? " (max: under 1,000 records)" : "", r.budgetMillis(),
+          SPECULATIVE_SLACK_MILLIS, percent(r)));
+      met &= r.allAnswered() && tail <= r.budgetMillis() + SPECULATIVE_SLACK_MILLIS;
+    }
+    return judged(target, figures, met, "needs the policies suite");
   }
 
   /**
@@ -69,7 +99,8 @@ public final class Targets {
    */
   public static TargetStatus speculativeBudget(List<PolicyLatencyResult> rows) {
     String target = String.format(Locale.ROOT,
-        "Speculative policy: per-record p99.9 <= latency budget + %.0f ms, with 100%% of records answered",
+        "Speculative policy, end to end (due at the source to out of ServeModels): p99.9 <= latency budget + %.0f ms,"
+            + " with 100%% of records answered",
         SPECULATIVE_SLACK_MILLIS);
     List<String> figures = new ArrayList<>();
     boolean met = true;
