@@ -7,6 +7,8 @@ import dev.modelserving.beam.model.proto.Routing;
 import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.serving.cache.ModelCache;
 import dev.modelserving.beam.serving.cache.ModelLoad;
+import dev.modelserving.beam.status.ModelSetChange;
+import dev.modelserving.beam.status.ModelStatusEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -36,6 +38,7 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
   private final ServingConfig<?> config;
   private final TupleTag<ModelSetSnapshot> admitted;
   private final TupleTag<RejectedModel> rejected;
+  private final TupleTag<ModelStatusEvent> status;
 
   @StateId("slots")
   private final StateSpec<ValueState<ModelSlots>> slotsSpec = StateSpecs.value(ModelSlotsCoder.of());
@@ -53,10 +56,12 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
   private transient ModelCache cache;
   private transient ServingMetrics metrics;
 
-  AdmitModelsFn(ServingConfig<?> config, TupleTag<ModelSetSnapshot> admitted, TupleTag<RejectedModel> rejected) {
+  AdmitModelsFn(ServingConfig<?> config, TupleTag<ModelSetSnapshot> admitted, TupleTag<RejectedModel> rejected,
+      TupleTag<ModelStatusEvent> status) {
     this.config = config;
     this.admitted = admitted;
     this.rejected = rejected;
+    this.status = status;
   }
 
   @Setup
@@ -82,20 +87,26 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
       MultiOutputReceiver out) {
     ModelDescriptor message = element.getValue();
     KeyedModelState set = new KeyedModelState(slots, descriptors, routing);
+    ModelRef before = message.getName().isEmpty() ? null : set.slots().current(message.getName());
     String refusal;
+    ModelSetChange.Kind kind;
     switch (message.getAction()) {
       case REMOVE:
         refusal = remove(set, message);
+        kind = ModelSetChange.Kind.REMOVED;
         break;
       case ROLLBACK:
         refusal = rollback(set, message);
+        kind = ModelSetChange.Kind.ROLLED_BACK;
         break;
       case ROUTE:
         set.setRouting(message.getRouting());
         refusal = "";
+        kind = ModelSetChange.Kind.ROUTED;
         break;
       default:
         refusal = add(set, message);
+        kind = before == null ? ModelSetChange.Kind.ADDED : ModelSetChange.Kind.REPLACED;
     }
     if (refusal == null) {
       return;
@@ -114,6 +125,26 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
     LOG.info("Data type '{}': {}; broadcasting its set {}", element.getKey(), ModelDescriptors.describe(message),
         set.slots().names());
     out.get(admitted).output(new ModelSetSnapshot(element.getKey(), next, current, set.routing()));
+    report(element.getKey(), kind, before, set, next, out);
+  }
+
+  /**
+   * Counts a model that became current, and reports the set to the status stream, numbered: this
+   * step sees every change of a data type once, so broadcast mode reports changes here, when they
+   * are admitted (workers switch as the side input reaches them, some milliseconds later).
+   */
+  private void report(String dataType, ModelSetChange.Kind kind, ModelRef before, KeyedModelState set, long sequence,
+      MultiOutputReceiver out) {
+    ModelRef subject = kind == ModelSetChange.Kind.ROUTED ? null
+        : kind == ModelSetChange.Kind.REMOVED ? before
+        : set.slots().newest();
+    if (kind != ModelSetChange.Kind.ROUTED && kind != ModelSetChange.Kind.REMOVED && subject != null) {
+      metrics.of(dataType).model(subject).swaps.inc();
+    }
+    if (config.modelStatus) {
+      out.get(status).output(ModelStatusEvent.of(StatusEvents.change(config, cache, dataType, kind, subject,
+          set.slots().currentModels(), set.routing(), sequence)));
+    }
   }
 
   /** Null: nothing changed; "": applied; otherwise the reason the message is refused. */
@@ -133,6 +164,7 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
     load.await(KeyedServing.LOAD_WAIT);
     if (load.claimOutcome() && load.isReady()) {
       metrics.of(model.getDataType()).modelLoads.inc();
+      metrics.of(model.getDataType()).model(ModelRef.of(model)).loads.inc();
     }
     if (!load.isReady()) {
       return load.isFailed() ? load.failure() : "it did not load within " + KeyedServing.LOAD_WAIT;

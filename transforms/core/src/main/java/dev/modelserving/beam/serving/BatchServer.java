@@ -6,7 +6,9 @@ import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.serving.ServingMetrics.DataTypeCounters;
+import dev.modelserving.beam.serving.ServingMetrics.ModelCounters;
 import dev.modelserving.beam.serving.cache.LoadedModel;
+import dev.modelserving.beam.status.BatchStats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +16,8 @@ import java.util.List;
  * Scores a batch with one loaded model: extracts every record's features once, makes one {@link
  * Scorer#scoreBatch} call per chunk of at most the model's {@link Scorer#maxBatchSize()}, and emits
  * each record as scored (with the model's identity, the call's duration and size) or
- * dead-lettered alone with its reason. The same for keyed and broadcast serving.
+ * dead-lettered alone with its reason, and counts per batch what the model did (its counters, and
+ * one {@link BatchStats} for the status stream). The same for keyed and broadcast serving.
  */
 final class BatchServer<T> {
   private final ServingConfig<T> config;
@@ -30,6 +33,7 @@ final class BatchServer<T> {
    */
   void serve(RecordBatch<T> batch, LoadedModel model, ModelRef ref, String decision, ServingOutputs<T> out) {
     DataTypeCounters counters = out.metrics().of(batch.dataType());
+    ModelCounters modelCounters = counters.model(ref);
     Rows rows = extract(batch, out);
     List<Features> features = rows.features;
     int[] recordOf = rows.recordOf;
@@ -37,12 +41,23 @@ final class BatchServer<T> {
     int chunk = chunkOf(scorer);
     long servedAt = System.currentTimeMillis();
     int scored = 0;
+    int failed = 0;
+    int calls = 0;
+    long minMicros = Long.MAX_VALUE;
+    long maxMicros = 0;
+    long sumMicros = 0;
     for (int from = 0; from < features.size(); from += chunk) {
       List<Features> part = features.subList(from, Math.min(features.size(), from + chunk));
       long start = System.nanoTime();
       BatchScores scores = scoreBatch(scorer, part);
       long latency = System.nanoTime() - start;
+      long micros = latency / 1000;
       counters.batches.inc();
+      modelCounters.latencyMicros.update(micros);
+      calls++;
+      minMicros = Math.min(minMicros, micros);
+      maxMicros = Math.max(maxMicros, micros);
+      sumMicros += micros;
       for (int j = 0; j < part.size(); j++) {
         int i = recordOf[from + j];
         if (scores.isScored(j)) {
@@ -51,11 +66,22 @@ final class BatchServer<T> {
               ref.version, ref.uuid, ref.format, decision, servedAt, latency, part.size()),
               batch.timestampMillis(i));
         } else {
+          failed++;
           out.deadLetter(batch, i, DeadLetter.Stage.SCORE, scores.failure(j) + " (model " + ref + ")");
         }
       }
     }
     counters.scored.inc(scored);
+    if (scored > 0) {
+      modelCounters.scored.inc(scored);
+    }
+    if (failed > 0) {
+      modelCounters.deadLettered.inc(failed);
+    }
+    if (calls > 0 && out.statusOn()) {
+      out.batchStats(new BatchStats(batch.dataType(), ref.uuid, scored, scored, failed, calls, minMicros, maxMicros,
+          sumMicros), batch.timestampMillis(0));
+    }
   }
 
   /** The features of a batch's records, extracted once; records whose extraction fails are dead-lettered. */

@@ -136,6 +136,7 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
     if (load.isReady()) {
       if (load.claimOutcome()) {
         metrics.of(dataType).modelLoads.inc();
+        metrics.of(dataType).model(ModelRef.of(newest)).loads.inc();
       }
       serving.put(servingName, newest);
       cache.serve(instanceKey + servingName, newest.getUuid());

@@ -9,8 +9,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Reports each rejected model once, however many shards or workers rejected it, and counts it:
- * keyed by the model's uuid (or its name when it has none), the first rejection passes.
+ * Reports each rejected model once, however many shards or workers rejected it, and counts it
+ * (for its data type, and for the model itself when it is one, not a set operation): keyed by the
+ * model's uuid (or its name when it has none), the first rejection passes.
  */
 final class DistinctRejectionsFn extends DoFn<KV<String, RejectedModel>, RejectedModel> {
   @StateId("reported")
@@ -32,7 +33,13 @@ final class DistinctRejectionsFn extends DoFn<KV<String, RejectedModel>, Rejecte
       return;
     }
     reported.write(true);
-    metrics.of(rejection.getValue().getDataType()).modelLoadFailures.inc();
+    RejectedModel m = rejection.getValue();
+    ServingMetrics.DataTypeCounters counters = metrics.of(m.getDataType());
+    counters.modelLoadFailures.inc();
+    if (m.getFormat() != null && !m.getFormat().isEmpty()) {
+      // a model (set operations, which name no format, have no model to count it for)
+      counters.model(m.getName(), m.getVersion(), m.getUuid()).loadFailures.inc();
+    }
     out.output(rejection.getValue());
   }
 

@@ -7,6 +7,7 @@ import dev.modelserving.beam.serving.cache.LoadedModel;
 import dev.modelserving.beam.serving.cache.ModelCache;
 import dev.modelserving.beam.serving.cache.ModelLoad;
 import dev.modelserving.beam.serving.policy.Plan;
+import dev.modelserving.beam.status.ModelSetChange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -107,6 +108,7 @@ final class KeyedServing<T> {
       case ROUTE:
         models.setRouting(message.getRouting());
         log("Data type '{}' now routes by {}", key.getKey(), ModelDescriptors.describe(message.getRouting()));
+        reportChange(ModelSetChange.Kind.ROUTED, null);
         break;
       default:
         onAdd(message);
@@ -144,10 +146,14 @@ final class KeyedServing<T> {
       log("Data type '{}' has no model '{}' to remove; nothing changes", key.getKey(), name);
       return;
     }
+    ModelRef removed = slots.current(name);
     models.remove(name);
     cache.serve(currentKey(name), null);
     cache.serve(previousKey(name), null);
     log("Removed model '{}' from data type '{}'; the set is now {}", name, key.getKey(), models.slots().names());
+    if (removed != null) {
+      reportChange(ModelSetChange.Kind.REMOVED, removed);
+    }
   }
 
   private void onRollback(ModelDescriptor message) {
@@ -166,6 +172,8 @@ final class KeyedServing<T> {
     cache.serve(previousKey(name), current.uuid);
     loadOf(previous, config.boundedInput);
     log("Rolled back model '{}' of data type '{}' to {} (was {})", name, key.getKey(), previous, current);
+    countSwap(previous);
+    reportChange(ModelSetChange.Kind.ROLLED_BACK, previous);
   }
 
   void onBatch(RecordBatch<T> batch) {
@@ -306,11 +314,11 @@ final class KeyedServing<T> {
     for (ModelRef candidate : models.slots().candidates()) {
       ModelLoad load = loadOf(candidate, wait);
       if (load.isFailed()) {
-        reportOutcome(load);
+        reportOutcome(load, candidate);
         reject(models.descriptor(candidate.uuid), load.failure());
         models.dropCandidate(candidate.uuid);
       } else if (load.isReady()) {
-        reportOutcome(load);
+        reportOutcome(load, candidate);
         String mismatch = config.fieldMismatch(load.model().scorer());
         if (mismatch != null) {
           reject(models.descriptor(candidate.uuid), mismatch);
@@ -349,6 +357,29 @@ final class KeyedServing<T> {
     timers.loadPoll().clear();
     log("Data type '{}' model '{}' is now {} (was {}); the set is {}", key.getKey(), candidate.name, candidate,
         was == null ? "nothing" : was, models.slots().names());
+    countSwap(candidate);
+    reportChange(was == null ? ModelSetChange.Kind.ADDED : ModelSetChange.Kind.REPLACED, candidate);
+  }
+
+  /** Counts that a model became current, once per data type (on its first shard), not once per shard. */
+  private void countSwap(ModelRef ref) {
+    if (key.getValue() == 0) {
+      out.metrics().of(key.getKey()).model(ref).swaps.inc();
+    }
+  }
+
+  /**
+   * Reports the set after a change to the status stream, from the data type's first shard only:
+   * every shard applies every model message alike, and one reporter keeps the changes in order (a
+   * late duplicate from another shard could not be told from a new change after a removal or a
+   * rollback). Batch stats come from every shard.
+   */
+  private void reportChange(ModelSetChange.Kind kind, ModelRef subject) {
+    if (out.statusOn() && key.getValue() == 0) {
+      ModelSlots slots = models.slots();
+      out.setChange(StatusEvents.change(config, cache, key.getKey(), kind, subject, slots.currentModels(),
+          models.routing(), -1));
+    }
   }
 
   /** The JVM's load of a model a slot names, started from the bytes in state if there is none. */
@@ -426,10 +457,12 @@ final class KeyedServing<T> {
   }
 
   /** Counts the end of a load once per JVM, by whichever key sees it first. */
-  private void reportOutcome(ModelLoad load) {
+  private void reportOutcome(ModelLoad load, ModelRef ref) {
     if (load.claimOutcome()) {
       if (load.isReady()) {
-        out.metrics().of(key.getKey()).modelLoads.inc();
+        ServingMetrics.DataTypeCounters counters = out.metrics().of(key.getKey());
+        counters.modelLoads.inc();
+        counters.model(ref).loads.inc();
       } else {
         LOG.warn("Model {} failed to load: {}", load.description(), load.failure());
       }

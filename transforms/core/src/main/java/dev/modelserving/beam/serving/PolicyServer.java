@@ -15,6 +15,7 @@ import dev.modelserving.beam.serving.policy.Decision;
 import dev.modelserving.beam.serving.policy.Plan;
 import dev.modelserving.beam.serving.policy.ServingPolicy;
 import dev.modelserving.beam.serving.policy.StickyRouter;
+import dev.modelserving.beam.status.BatchStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -65,6 +66,8 @@ final class PolicyServer<T> {
         : consulted(rows, set, plan);
     result.recordCalls(counters);
     ModelCalls.Outcome[] shadowOutcomes = shadows.isEmpty() ? new ModelCalls.Outcome[0] : awaitShadows(shadowCall, shadows, rows.features);
+    int[] agreed = new int[shadows.size()];
+    int compared = 0;
     int scored = 0;
     for (int j = 0; j < rows.features.size(); j++) {
       int i = rows.recordOf[j];
@@ -79,7 +82,7 @@ final class PolicyServer<T> {
         traced = new ArrayList<>(answers);
         traced.addAll(shadowAnswers);
       }
-      count(counters, result, j, decision);
+      result.count(j, decision);
       if (!decision.hasWinner()) {
         out.deadLetter(batch, i, DeadLetter.Stage.SCORE, decision.reason());
         continue;
@@ -98,10 +101,40 @@ final class PolicyServer<T> {
         out.scored(record, batch.timestampMillis(i));
       }
       if (!shadowAnswers.isEmpty()) {
-        compare(batch, i, win, shadows, shadowAnswers, plan.shadowTolerance(), counters, out);
+        compared++;
+        compare(batch, i, win, shadowAnswers, plan.shadowTolerance(), agreed, out);
       }
     }
     counters.scored.inc(scored);
+    result.countBatch(counters, batch, out);
+    countShadows(counters, batch, shadows, shadowOutcomes, agreed, compared, rows.features.size(), out);
+  }
+
+  /** The shadows' counters and status stats of one batch: agreements counted per record, incremented once. */
+  private static <T> void countShadows(DataTypeCounters counters, RecordBatch<T> batch, List<ServedModel> shadows,
+      ModelCalls.Outcome[] outcomes, int[] agreed, int compared, int rows, ServingOutputs<T> out) {
+    for (int s = 0; s < shadows.size(); s++) {
+      ModelCounters c = counters.model(shadows.get(s).ref);
+      int agreedHere = agreed[s];
+      if (agreedHere > 0) {
+        c.shadowAgreed.inc(agreedHere);
+      }
+      if (compared - agreedHere > 0) {
+        c.shadowDisagreed.inc(compared - agreedHere);
+      }
+      if (out.statusOn()) {
+        ModelCalls.Outcome o = outcomes[s];
+        boolean answered = o.status == ModelAnswer.Status.ANSWERED;
+        int ok = 0;
+        for (int j = 0; answered && j < rows; j++) {
+          ok += o.scores.isScored(j) ? 1 : 0;
+        }
+        long micros = o.latencyNanos / 1000;
+        int failed = answered ? rows - ok : o.status == ModelAnswer.Status.FAILED ? rows : 0;
+        out.batchStats(new BatchStats(batch.dataType(), shadows.get(s).ref.uuid, ok, 0, failed, answered ? 1 : 0,
+            answered ? micros : 0, answered ? micros : 0, answered ? micros : 0), batch.timestampMillis(0));
+      }
+    }
   }
 
   // ---- the two kinds of plans ------------------------------------------------------------------
@@ -170,13 +203,14 @@ final class PolicyServer<T> {
 
   // ---- per record ------------------------------------------------------------------------------
 
-  private void compare(RecordBatch<T> batch, int i, ModelAnswer primary, List<ServedModel> shadows,
-      List<ModelAnswer> shadowAnswers, double tolerance, DataTypeCounters counters, ServingOutputs<T> out) {
-    for (int s = 0; s < shadows.size(); s++) {
+  private void compare(RecordBatch<T> batch, int i, ModelAnswer primary, List<ModelAnswer> shadowAnswers,
+      double tolerance, int[] agreed, ServingOutputs<T> out) {
+    for (int s = 0; s < shadowAnswers.size(); s++) {
       ModelAnswer shadow = shadowAnswers.get(s);
       boolean agree = shadow.answered() && agree(primary.getOutput(), shadow.getOutput(), tolerance);
-      ModelCounters c = counters.model(shadows.get(s).ref);
-      (agree ? c.shadowAgreed : c.shadowDisagreed).inc();
+      if (agree) {
+        agreed[s]++;
+      }
       out.comparison(new ShadowComparison(recordId(batch, i), batch.dataType(), primary, shadow, agree),
           batch.timestampMillis(i));
     }
@@ -187,28 +221,6 @@ final class PolicyServer<T> {
       return Objects.equals(a.getLabel(), b.getLabel());
     }
     return a.getValue() != null && b.getValue() != null && Math.abs(a.getValue() - b.getValue()) <= tolerance;
-  }
-
-  private void count(DataTypeCounters counters, Result result, int j, Decision decision) {
-    List<ModelAnswer> answers = result.answers(j);
-    for (int k = 0; k < answers.size(); k++) {
-      ModelAnswer a = answers.get(k);
-      ModelCounters c = counters.model(result.refOf(a.getModelName()));
-      switch (a.getStatus()) {
-        case ANSWERED:
-          c.scored.inc();
-          (k == decision.winner() ? c.won : c.lost).inc();
-          break;
-        case TIMED_OUT:
-          c.timedOut.inc();
-          break;
-        case FAILED:
-          c.failed.inc();
-          break;
-        default:
-          c.skipped.inc();
-      }
-    }
   }
 
   private String recordId(RecordBatch<T> batch, int i) {
@@ -243,6 +255,15 @@ final class PolicyServer<T> {
     return rows;
   }
 
+  private static final int ANSWERED = 0;
+  private static final int WON = 1;
+  private static final int LOST = 2;
+  private static final int TIMED_OUT = 3;
+  private static final int FAILED = 4;
+  private static final int SKIPPED = 5;
+  private static final int DEAD_LETTERED = 6;
+  private static final int OUTCOMES = 7;
+
   /** The answers of the plan's models for every record of a batch. */
   private final class Result {
     private final List<ServedModel> models;
@@ -251,9 +272,12 @@ final class PolicyServer<T> {
     private final long[] latencyNanos;
     /** Routed plans: the model each record went to. */
     int[] modelOf;
+    /** Per model, records by outcome ({@link #ANSWERED} ... {@link #DEAD_LETTERED}): counted per record, flushed per batch. */
+    private final int[][] tally;
 
     Result(List<ServedModel> models, int rows) {
       this.models = models;
+      this.tally = new int[models.size()][OUTCOMES];
       this.byModel = new ModelAnswer[models.size()][rows];
       this.callSize = new int[models.size()];
       this.latencyNanos = new long[models.size()];
@@ -267,6 +291,58 @@ final class PolicyServer<T> {
       }
       if (outcome.status == ModelAnswer.Status.ANSWERED) {
         latencyNanos[m] = outcome.latencyNanos;
+      }
+    }
+
+    /** Counts what each model consulted for record {@code row} did with it. */
+    void count(int row, Decision decision) {
+      List<ModelAnswer> answers = answers(row);
+      for (int k = 0; k < answers.size(); k++) {
+        int[] t = tally[modelOf != null ? modelOf[row] : k];
+        switch (answers.get(k).getStatus()) {
+          case ANSWERED:
+            t[ANSWERED]++;
+            t[k == decision.winner() ? WON : LOST]++;
+            break;
+          case TIMED_OUT:
+            t[TIMED_OUT]++;
+            break;
+          case FAILED:
+            t[FAILED]++;
+            if (!decision.hasWinner()) {
+              t[DEAD_LETTERED]++;
+            }
+            break;
+          default:
+            t[SKIPPED]++;
+        }
+      }
+    }
+
+    /** Increments each model's counters once for the batch, and reports its stats to the status stream. */
+    void countBatch(DataTypeCounters counters, RecordBatch<T> batch, ServingOutputs<T> out) {
+      for (int m = 0; m < models.size(); m++) {
+        int[] t = tally[m];
+        ModelCounters c = counters.model(models.get(m).ref);
+        inc(c.scored, t[ANSWERED]);
+        inc(c.won, t[WON]);
+        inc(c.lost, t[LOST]);
+        inc(c.timedOut, t[TIMED_OUT]);
+        inc(c.failed, t[FAILED]);
+        inc(c.skipped, t[SKIPPED]);
+        inc(c.deadLettered, t[DEAD_LETTERED]);
+        if (out.statusOn() && t[ANSWERED] + t[FAILED] > 0) {
+          boolean called = latencyNanos[m] >= 0;
+          long micros = called ? latencyNanos[m] / 1000 : 0;
+          out.batchStats(new BatchStats(batch.dataType(), models.get(m).ref.uuid, t[ANSWERED], t[WON], t[FAILED],
+              called ? 1 : 0, micros, micros, micros), batch.timestampMillis(0));
+        }
+      }
+    }
+
+    private void inc(org.apache.beam.sdk.metrics.Counter counter, int n) {
+      if (n > 0) {
+        counter.inc(n);
       }
     }
 
@@ -299,15 +375,6 @@ final class PolicyServer<T> {
       }
       return Decision.win(0, plan.models().size() == 1 ? "all" : "weight",
           "routed to '" + a.getModelName() + "' by " + plan.why());
-    }
-
-    ModelRef refOf(String name) {
-      for (ServedModel m : models) {
-        if (m.ref.name.equals(name)) {
-          return m.ref;
-        }
-      }
-      throw new IllegalStateException("no model '" + name + "' in this batch's plan");
     }
 
     int callSize(String name) {

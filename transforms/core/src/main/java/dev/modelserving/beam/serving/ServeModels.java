@@ -14,6 +14,10 @@ import dev.modelserving.beam.record.ShadowComparison;
 import dev.modelserving.beam.serving.policy.ServingPolicies;
 import dev.modelserving.beam.serving.policy.ServingPolicy;
 import dev.modelserving.beam.serving.cache.ModelCache;
+import dev.modelserving.beam.status.ModelStatus;
+import dev.modelserving.beam.status.ModelStatusEventCoder;
+import dev.modelserving.beam.status.ModelStatusEvent;
+import dev.modelserving.beam.status.ModelStatusReport;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -78,6 +82,7 @@ import org.joda.time.Duration;
  * served.getDeadLetters();    // bad records, with the reason and the original payload
  * served.getUnserved();       // good records that had no model
  * served.getRejectedModels(); // models that were refused; the previous model keeps serving
+ * served.getModelStatus();    // per data type: current models, records scored, latency (every 30 s, on swaps)
  * }</pre>
  *
  * <p>Each data type holds a named set of models: a message adds or replaces the model of its name,
@@ -261,6 +266,28 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     return with(s -> s.maxModelsPerDataType = maxModels);
   }
 
+  /**
+   * How often the {@linkplain Result#getModelStatus() model status stream} reports each data type
+   * when the input is unbounded (default {@link ModelStatus#DEFAULT_INTERVAL}, 30 s); it also
+   * reports on every change of a data type's set.
+   */
+  public ServeModels<T> withStatusInterval(Duration interval) {
+    ModelStatus checked = ModelStatus.create().withInterval(interval); // checks the interval
+    return with(s -> {
+      s.modelStatus = true;
+      s.statusInterval = interval;
+      s.statusTransform = checked;
+    });
+  }
+
+  /**
+   * Turns the model status stream off: the serving steps then gather no per-batch stats for it,
+   * and {@link Result#getModelStatus()} is empty.
+   */
+  public ServeModels<T> withoutModelStatus() {
+    return with(s -> s.modelStatus = false);
+  }
+
   @Override
   public Map<TupleTag<?>, PValue> getAdditionalInputs() {
     return spec.models == null
@@ -285,7 +312,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     ServingConfig<T> config = new ServingConfig<>(spec.dataTypeFn, spec.featureExtractor, spec.payloadFormatter,
         spec.recordFields, spec.dataTypes, shards, spec.noModelPolicy, spec.batchLimits, spec.swapPolicy,
         spec.maxLoadedModels, UUID.randomUUID().toString(), records.isBounded() == PCollection.IsBounded.BOUNDED,
-        spec.defaultPolicy, spec.policies, spec.recordIdFn, spec.maxModelsPerDataType);
+        spec.defaultPolicy, spec.policies, spec.recordIdFn, spec.maxModelsPerDataType, spec.modelStatus);
     Coder<T> recordCoder = records.getCoder();
     ServingTags<T> tags = new ServingTags<>();
 
@@ -306,17 +333,20 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     PCollectionList<RejectedModel> rejections =
         PCollectionList.of(routed.get(unreadable).setCoder(RejectedModelCoder.of()));
     PCollectionTuple served;
+    PCollectionList<ModelStatusEvent> statusEvents = PCollectionList.empty(pipeline);
     if (keyed) {
       served = serveKeyed(config, tags, recordCoder, batches, models);
     } else {
       TupleTag<ModelSetSnapshot> admittedTag = new TupleTag<>("admittedModels");
       TupleTag<RejectedModel> refused = new TupleTag<>("refusedModels");
+      TupleTag<ModelStatusEvent> changes = new TupleTag<>("modelSetChanges");
       PCollectionTuple admitted = models
           .apply("KeyModelsByDataType", WithKeys.of(ModelDescriptor::getDataType).withKeyType(TypeDescriptors.strings()))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), ModelDescriptorCoder.of()))
-          .apply("AdmitModels", ParDo.of(new AdmitModelsFn(config, admittedTag, refused))
-              .withOutputTags(admittedTag, TupleTagList.of(refused)));
+          .apply("AdmitModels", ParDo.of(new AdmitModelsFn(config, admittedTag, refused, changes))
+              .withOutputTags(admittedTag, TupleTagList.of(refused).and(changes)));
       rejections = rejections.and(admitted.get(refused).setCoder(RejectedModelCoder.of()));
+      statusEvents = statusEvents.and(admitted.get(changes).setCoder(ModelStatusEventCoder.of()));
       PCollectionView<Iterable<LatestModels>> view = latestModelsView(
           admitted.get(admittedTag).setCoder(ModelSetSnapshot.SnapshotCoder.of()), config);
       served = batches.apply("ServeWithBroadcastModels",
@@ -337,9 +367,13 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RejectedModelCoder.of()))
         .apply("EachRejectionOnce", ParDo.of(new DistinctRejectionsFn()))
         .setCoder(RejectedModelCoder.of());
+    PCollection<ModelStatusReport> status = statusEvents
+        .and(served.get(tags.status).setCoder(ModelStatusEventCoder.of()))
+        .apply("AllStatusEvents", Flatten.pCollections())
+        .apply("ModelStatus", spec.statusTransform);
     return new Result<>(pipeline, scored, deadLetters, served.get(tags.unserved).setCoder(DeadLetterCoder.of()), rejected,
         served.get(tags.review).setCoder(ScoredRecordCoder.of(recordCoder)),
-        served.get(tags.comparisons).setCoder(DecisionCoders.ComparisonCoder.of()));
+        served.get(tags.comparisons).setCoder(DecisionCoders.ComparisonCoder.of()), status);
   }
 
   private static <T> PCollectionTuple serveKeyed(ServingConfig<T> config, ServingTags<T> tags, Coder<T> recordCoder,
@@ -424,6 +458,8 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         .addIfNotNull(DisplayData.item("policies", spec.policies.isEmpty() ? null : spec.policies.toString())
             .withLabel("Serving policies by data type"))
         .add(DisplayData.item("maxModelsPerDataType", spec.maxModelsPerDataType).withLabel("Models per data type at most"))
+        .add(DisplayData.item("modelStatus", spec.modelStatus ? "every " + spec.statusInterval + " and on every change" : "off")
+            .withLabel("Model status stream"))
         .addIfNotNull(DisplayData.item("dataTypes", spec.dataTypes == null ? null : spec.dataTypes.toString())
             .withLabel("Served data types"))
         .addIfNotNull(DisplayData.item("recordFields", spec.recordFields == null ? null : spec.recordFields.toString())
@@ -456,6 +492,9 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     Map<String, ServingPolicy> policies = Collections.emptyMap();
     SerializableFunction<T, String> recordIdFn;
     int maxModelsPerDataType = DEFAULT_MAX_MODELS_PER_DATA_TYPE;
+    boolean modelStatus = true;
+    Duration statusInterval = ModelStatus.DEFAULT_INTERVAL;
+    ModelStatus statusTransform = ModelStatus.create();
 
     Spec<T> copy() {
       Spec<T> c = new Spec<>();
@@ -475,6 +514,9 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
       c.policies = policies;
       c.recordIdFn = recordIdFn;
       c.maxModelsPerDataType = maxModelsPerDataType;
+      c.modelStatus = modelStatus;
+      c.statusInterval = statusInterval;
+      c.statusTransform = statusTransform;
       return c;
     }
   }
@@ -491,10 +533,13 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     private final PCollection<RejectedModel> rejectedModels;
     private final PCollection<ScoredRecord<T>> review;
     private final PCollection<ShadowComparison> shadowComparisons;
+    private final PCollection<ModelStatusReport> modelStatus;
 
     Result(Pipeline pipeline, PCollection<ScoredRecord<T>> scored, PCollection<DeadLetter> deadLetters,
         PCollection<DeadLetter> unserved, PCollection<RejectedModel> rejectedModels,
-        PCollection<ScoredRecord<T>> review, PCollection<ShadowComparison> shadowComparisons) {
+        PCollection<ScoredRecord<T>> review, PCollection<ShadowComparison> shadowComparisons,
+        PCollection<ModelStatusReport> modelStatus) {
+      this.modelStatus = modelStatus;
       this.review = review;
       this.shadowComparisons = shadowComparisons;
       this.pipeline = pipeline;
@@ -537,6 +582,17 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
       return rejectedModels;
     }
 
+    /**
+     * The status of every data type's models (the stream equivalent of queryable state): a {@link
+     * ModelStatusReport} on every change of a data type's set and, for an unbounded input, every
+     * {@linkplain ServeModels#withStatusInterval interval}; for a bounded input, one more when it
+     * ends. Each names the current models with their role, load time, records scored since they
+     * became current and call latencies. Empty with {@link ServeModels#withoutModelStatus()}.
+     */
+    public PCollection<ModelStatusReport> getModelStatus() {
+      return modelStatus;
+    }
+
     @Override
     public Pipeline getPipeline() {
       return pipeline;
@@ -550,7 +606,8 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
           new TupleTag<DeadLetter>("unserved"), unserved,
           new TupleTag<RejectedModel>("rejectedModels"), rejectedModels,
           new TupleTag<ScoredRecord<T>>("review"), review,
-          new TupleTag<ShadowComparison>("shadowComparisons"), shadowComparisons);
+          new TupleTag<ShadowComparison>("shadowComparisons"), shadowComparisons,
+          new TupleTag<ModelStatusReport>("modelStatus"), modelStatus);
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /** The parameters shared by the DoFns of one {@link ServeModels}, fixed when it is expanded. */
 final class ServingConfig<T> implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   final SerializableFunction<T, String> dataTypeFn;
   final SerializableFunction<T, Features> featureExtractor;
@@ -37,6 +37,8 @@ final class ServingConfig<T> implements Serializable {
   final SerializableFunction<T, String> recordIdFn;
   /** The most models (names) a data type's set holds. */
   final int maxModelsPerDataType;
+  /** Whether the serving steps report to the status stream (batch stats and set changes). */
+  final boolean modelStatus;
 
   ServingConfig(
       SerializableFunction<T, String> dataTypeFn,
@@ -54,7 +56,8 @@ final class ServingConfig<T> implements Serializable {
       ServingPolicy defaultPolicy,
       Map<String, ServingPolicy> policies,
       SerializableFunction<T, String> recordIdFn,
-      int maxModelsPerDataType) {
+      int maxModelsPerDataType,
+      boolean modelStatus) {
     this.dataTypeFn = dataTypeFn;
     this.featureExtractor = featureExtractor;
     this.payloadFormatter = payloadFormatter;
@@ -71,6 +74,7 @@ final class ServingConfig<T> implements Serializable {
     this.policies = policies;
     this.recordIdFn = recordIdFn;
     this.maxModelsPerDataType = maxModelsPerDataType;
+    this.modelStatus = modelStatus;
   }
 
   /** The serving policy of a data type. */

@@ -12,15 +12,19 @@ import org.apache.beam.sdk.metrics.Metrics;
  * #MODEL_LOADS} and {@value #MODEL_LOAD_FAILURES}; plus {@value #BATCHES}, the model calls. Records
  * of no known data type count under {@value #UNKNOWN_TYPE}.
  *
- * <p>Under a serving policy, every model also has counters named {@code
- * <dataType>/<model>@<version>/<event>}: {@value #MODEL_SCORED}, {@value #MODEL_WON}, {@value
- * #MODEL_LOST}, {@value #MODEL_TIMED_OUT}, {@value #MODEL_FAILED}, {@value #MODEL_SKIPPED}, {@value
- * #SHADOW_AGREED}, {@value #SHADOW_DISAGREED}, and the distribution {@value #MODEL_LATENCY} of its
- * batch calls' durations in microseconds.
+ * <p>Every model also has counters named {@code <dataType>/<model>@<version>/<event>}, under every
+ * policy: {@value #MODEL_SCORED} (records it answered), {@value #MODEL_DEAD_LETTERED} (records it
+ * failed on that went to the dead letters), {@value #LOADS}, {@value #LOAD_FAILURES} (it was
+ * rejected), {@value #SWAPS} (it became current: added, replaced its previous version,
+ * or rolled back to; once per data type, not per shard), and the distribution {@value
+ * #MODEL_LATENCY} of its model calls' durations in microseconds. Under a policy other than {@code
+ * current} also {@value #MODEL_WON}, {@value #MODEL_LOST}, {@value #MODEL_TIMED_OUT}, {@value
+ * #MODEL_FAILED}, {@value #MODEL_SKIPPED}, {@value #SHADOW_AGREED} and {@value #SHADOW_DISAGREED}.
  *
- * <p>The counters of a data type are looked up once per DoFn instance and incremented by counts
- * per batch: no metric name is built per record. {@value #MODEL_LOADS} counts the loads this JVM
- * actually made, once per model however many keys serve it.
+ * <p>The counters of a data type and of a model are looked up once per batch (the metric objects
+ * are created once per DoFn instance) and incremented by counts per batch: no metric name is built
+ * and no counter looked up per record. {@value #MODEL_LOADS} counts the loads this JVM actually
+ * made, once per model however many keys serve it.
  */
 public final class ServingMetrics {
   public static final String NAMESPACE = "model-serving";
@@ -42,6 +46,12 @@ public final class ServingMetrics {
   public static final String SHADOW_AGREED = "shadow-agreed";
   public static final String SHADOW_DISAGREED = "shadow-disagreed";
   public static final String MODEL_LATENCY = "latency-micros";
+  public static final String MODEL_DEAD_LETTERED = "dead-lettered";
+  /** A model's loads (its {@code <dataType>/<model>@<version>/loads}); {@link #MODEL_LOADS} is the data type's. */
+  public static final String LOADS = "loads";
+  /** A model's rejections; {@link #MODEL_LOAD_FAILURES} is the data type's. */
+  public static final String LOAD_FAILURES = "load-failures";
+  public static final String SWAPS = "swaps";
 
   private final Map<String, DataTypeCounters> byDataType = new HashMap<>();
 
@@ -93,10 +103,16 @@ public final class ServingMetrics {
 
     /** The counters of one model (by uuid), created once. */
     ModelCounters model(ModelRef ref) {
-      ModelCounters c = byModel.get(ref.uuid);
+      return model(ref.name, ref.version, ref.uuid);
+    }
+
+    /** The counters of one model, by uuid (by name and version if it has none), created once. */
+    ModelCounters model(String name, String version, String uuid) {
+      String key = uuid == null || uuid.isEmpty() ? name + "@" + version : uuid;
+      ModelCounters c = byModel.get(key);
       if (c == null) {
-        c = new ModelCounters(dataType + "/" + ref.name + "@" + ref.version);
-        byModel.put(ref.uuid, c);
+        c = new ModelCounters(dataType + "/" + name + "@" + version);
+        byModel.put(key, c);
       }
       return c;
     }
@@ -132,6 +148,10 @@ public final class ServingMetrics {
   /** The counters and latency distribution of one model of a data type. */
   static final class ModelCounters {
     final Counter scored;
+    final Counter deadLettered;
+    final Counter loads;
+    final Counter loadFailures;
+    final Counter swaps;
     final Counter won;
     final Counter lost;
     final Counter timedOut;
@@ -143,6 +163,10 @@ public final class ServingMetrics {
 
     private ModelCounters(String prefix) {
       scored = DataTypeCounters.counter(prefix, MODEL_SCORED);
+      deadLettered = DataTypeCounters.counter(prefix, MODEL_DEAD_LETTERED);
+      loads = DataTypeCounters.counter(prefix, LOADS);
+      loadFailures = DataTypeCounters.counter(prefix, LOAD_FAILURES);
+      swaps = DataTypeCounters.counter(prefix, SWAPS);
       won = DataTypeCounters.counter(prefix, MODEL_WON);
       lost = DataTypeCounters.counter(prefix, MODEL_LOST);
       timedOut = DataTypeCounters.counter(prefix, MODEL_TIMED_OUT);

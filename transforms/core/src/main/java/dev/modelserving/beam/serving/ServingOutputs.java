@@ -4,6 +4,9 @@ import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.record.ShadowComparison;
+import dev.modelserving.beam.status.BatchStats;
+import dev.modelserving.beam.status.ModelSetChange;
+import dev.modelserving.beam.status.ModelStatusEvent;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.joda.time.Instant;
 
@@ -65,6 +68,25 @@ final class ServingOutputs<T> {
   /** A refused model, at the time it was refused (a timer that holds no watermark has no time of its own). */
   void rejected(RejectedModel model) {
     out.get(tags.rejected).outputWithTimestamp(model, at(model.getRejectedAtMillis()));
+  }
+
+  /** True if the status stream is on: only then are batch stats worth gathering. */
+  boolean statusOn() {
+    return config.modelStatus;
+  }
+
+  /** What a model did with a batch, at the batch's first record's time (status stream only). */
+  void batchStats(BatchStats stats, long timestampMillis) {
+    if (config.modelStatus) {
+      out.get(tags.status).outputWithTimestamp(ModelStatusEvent.of(stats), at(timestampMillis));
+    }
+  }
+
+  /** A change of a data type's set, at the time it was applied (status stream only). */
+  void setChange(ModelSetChange change) {
+    if (config.modelStatus) {
+      out.get(tags.status).outputWithTimestamp(ModelStatusEvent.of(change), at(change.getChangedAtMillis()));
+    }
   }
 
   private static Instant at(long timestampMillis) {

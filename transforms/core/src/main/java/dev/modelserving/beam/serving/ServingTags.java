@@ -4,11 +4,15 @@ import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.record.RejectedModel;
 import dev.modelserving.beam.record.ScoredRecord;
 import dev.modelserving.beam.record.ShadowComparison;
+import dev.modelserving.beam.status.ModelStatusEvent;
 import java.io.Serializable;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
-/** The outputs of a serving DoFn: scored records (main), dead letters, unserved, rejected models, review, shadow comparisons. */
+/**
+ * The outputs of a serving DoFn: scored records (main), dead letters, unserved, rejected models,
+ * review, shadow comparisons, and status events (batch stats and set changes).
+ */
 final class ServingTags<T> implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -20,8 +24,9 @@ final class ServingTags<T> implements Serializable {
   final TupleTag<RejectedModel> rejected = new TupleTag<>("rejectedModels");
   final TupleTag<ScoredRecord<T>> review = new TupleTag<>("review");
   final TupleTag<ShadowComparison> comparisons = new TupleTag<>("shadowComparisons");
+  final TupleTag<ModelStatusEvent> status = new TupleTag<>("modelStatus");
 
   TupleTagList additional() {
-    return TupleTagList.of(deadLetters).and(unserved).and(rejected).and(review).and(comparisons);
+    return TupleTagList.of(deadLetters).and(unserved).and(rejected).and(review).and(comparisons).and(status);
   }
 }

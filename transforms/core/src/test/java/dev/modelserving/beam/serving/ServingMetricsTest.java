@@ -10,6 +10,7 @@ import static dev.modelserving.beam.serving.ServingTestSupport.wine;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasEntry;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.serving.ServingTestSupport.Arrivals;
@@ -19,6 +20,11 @@ import java.util.TreeMap;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -56,7 +62,35 @@ class ServingMetricsTest {
     expected.put("beer/unserved", 2L);
     expected.put("unknown/received", 1L);
     expected.put("unknown/dead-lettered", 1L);
+    // per model, under the default policy: v1 scored the held, good and two bad records (d3 fails
+    // feature extraction, which is not the model's failure), the corrupt v3 was rejected, v2 took over
+    expected.put("wine/wine-linear@1/scored", 6L);
+    expected.put("wine/wine-linear@1/dead-lettered", 2L);
+    expected.put("wine/wine-linear@1/loads", 1L);
+    expected.put("wine/wine-linear@1/swaps", 1L);
+    expected.put("wine/wine-linear@3/load-failures", 1L);
+    expected.put("wine/wine-linear@2/scored", 2L);
+    expected.put("wine/wine-linear@2/loads", 1L);
+    expected.put("wine/wine-linear@2/swaps", 1L);
     assertThat(servingCounters(run), equalTo(expected));
+    // one latency sample per model call: v1 made three (held e1+e2, g1..g4, d1+d2), v2 one
+    assertThat(latencyCalls(run, "wine/wine-linear@1"), equalTo(3L));
+    assertThat(latencyCalls(run, "wine/wine-linear@2"), equalTo(1L));
+  }
+
+  /** The number of samples in a model's latency distribution, after checking min <= mean <= max. */
+  static long latencyCalls(PipelineResult run, String model) {
+    MetricQueryResults metrics = run.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(ServingMetrics.NAMESPACE, model + "/" + ServingMetrics.MODEL_LATENCY))
+        .build());
+    long calls = 0;
+    for (MetricResult<DistributionResult> d : metrics.getDistributions()) {
+      DistributionResult r = d.getAttempted();
+      assertThat((double) r.getMin(), lessThanOrEqualTo(r.getMean()));
+      assertThat(r.getMean(), lessThanOrEqualTo((double) r.getMax()));
+      calls += r.getCount();
+    }
+    return calls;
   }
 
   @Test

@@ -28,6 +28,7 @@ public final class ModelLoad {
   private volatile LoadedModel model;
   private volatile String failure;
   private volatile long finishedAtNanos;
+  private volatile long finishedAtMillis;
   private volatile long lastUsedNanos = System.nanoTime();
 
   ModelLoad(ModelDescriptor descriptor) {
@@ -85,9 +86,15 @@ public final class ModelLoad {
     return description;
   }
 
+  /** When the load ended, by the wall clock (0 while loading). */
+  public long finishedAtMillis() {
+    return finishedAtMillis;
+  }
+
   void succeed(LoadedModel loaded) {
     model = loaded;
     finishedAtNanos = System.nanoTime();
+    finishedAtMillis = System.currentTimeMillis();
     status = Status.READY;
     done.countDown();
   }
@@ -95,6 +102,7 @@ public final class ModelLoad {
   void fail(String reason) {
     failure = reason;
     finishedAtNanos = System.nanoTime();
+    finishedAtMillis = System.currentTimeMillis();
     status = Status.FAILED;
     done.countDown();
   }
