@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the application jar (building it first if it is missing or older than the sources).
-# Usage: runners-config/app.sh <serve|demo|publish-model|route> [--option=value ...]
+# Usage: runners-config/app.sh <serve|demo|publish-model|route|status> [--option=value ...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -35,7 +35,8 @@ import org.apache.beam.sdk.values.PCollection;
  * The serving pipeline on files: records from {@code --inputFile} (CSV with a header row, or JSON
  * lines), models from {@code --modelFiles}, scored records to {@code --outputFile}, records a
  * policy sent to review to {@code --reviewFile}, shadow comparisons to {@code --comparisonFile},
- * and everything else to {@code --deadLetterFile}, all as JSON lines.
+ * model status reports to {@code --statusFile}, and everything else to {@code --deadLetterFile},
+ * all as JSON lines.
  *
  * <p>One model file serves under any policy. Several make one set (each model named by its file
  * name) for a policy that consults several models; they are consulted in the order given.
@@ -45,6 +46,8 @@ public final class FileServing {
   static final String REVIEW_FILE = "review.jsonl";
   /** The file name of the comparison output when {@code --comparisonFile} is not given: beside --outputFile. */
   static final String COMPARISON_FILE = "shadow-comparisons.jsonl";
+  /** The file name of the status output when {@code --statusFile} is not given: beside --outputFile. */
+  static final String STATUS_FILE = "model-status.jsonl";
 
   private FileServing() {}
 
@@ -77,6 +80,8 @@ public final class FileServing {
     out.comparisonsJson.apply("ComparisonsJson", Values.create())
         .apply("WriteShadowComparisons", TextIO.write().to(comparisonFile(o)).withoutSharding());
     out.failuresJson.apply("WriteDeadLetters", TextIO.write().to(o.getDeadLetterFile()).withoutSharding());
+    out.statusJson.apply("StatusJson", Values.create())
+        .apply("WriteModelStatus", TextIO.write().to(statusFile(o)).withoutSharding());
     return p;
   }
 
@@ -88,6 +93,11 @@ public final class FileServing {
   /** {@code --comparisonFile}, else {@value #COMPARISON_FILE} in the directory of --outputFile. */
   static String comparisonFile(ServingOptions o) {
     return o.getComparisonFile() != null ? o.getComparisonFile() : sibling(o.getOutputFile(), COMPARISON_FILE);
+  }
+
+  /** {@code --statusFile}, else {@value #STATUS_FILE} in the directory of --outputFile. */
+  static String statusFile(ServingOptions o) {
+    return o.getStatusFile() != null ? o.getStatusFile() : sibling(o.getOutputFile(), STATUS_FILE);
   }
 
   /** {@code name} in the directory of {@code file} (a local path or a Beam FileSystems URI). */

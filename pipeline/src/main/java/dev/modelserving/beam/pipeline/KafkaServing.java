@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The serving pipeline on Kafka: records from {@code --dataTopic}, models and set operations from
  * {@code --modelTopic}, scored records to {@code --outputTopic}, records a policy sent to review to
  * {@code --reviewTopic}, shadow comparisons to {@code --comparisonTopic}, everything not scored to
- * {@code --deadLetterTopic}. Scored, review and comparison messages are keyed by record id.
+ * {@code --deadLetterTopic}, model status reports to {@code --statusTopic} (see {@link StatusTopic}). Scored, review and comparison messages are keyed by record id.
  *
  * <p>A pipeline started without a checkpoint first reads the compacted model topic to its end and
  * starts from the model set it describes (the latest loadable version of every model, the latest
@@ -121,6 +121,8 @@ public final class KafkaServing {
         .withTopic(o.getDeadLetterTopic())
         .withValueSerializer(StringSerializer.class)
         .values());
+
+    StatusTopic.write(out.statusJson, o);
     return p;
   }
 

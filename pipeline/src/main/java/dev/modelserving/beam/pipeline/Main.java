@@ -3,11 +3,13 @@ package dev.modelserving.beam.pipeline;
 import dev.modelserving.beam.pipeline.demo.DemoMain;
 import dev.modelserving.beam.pipeline.kafka.PublishModelCommand;
 import dev.modelserving.beam.pipeline.kafka.RouteCommand;
+import dev.modelserving.beam.pipeline.kafka.StatusCommand;
 import java.util.Arrays;
 
 /**
  * Entry point of the application jar: {@code serve} (the default), {@code demo}, {@code
- * publish-model} or {@code route}, each followed by its options; {@code <command> --help} lists them.
+ * publish-model}, {@code route} or {@code status}, each followed by its options; {@code <command>
+ * --help} lists them.
  */
 public final class Main {
   private static final String USAGE = String.join("\n",
@@ -16,6 +18,7 @@ public final class Main {
       "  demo           embedded Kafka + record and model publishers + the pipeline, printing scored records",
       "  publish-model  send a model file to a model topic, or remove a model or roll it back (--remove, --rollback)",
       "  route          set how a data type's records are split among its models (weights, active model, shadows)",
+      "  status         print the latest model status report of every data type from the status topic",
       "  <command> --help lists the command's options.");
 
   private Main() {}
@@ -44,6 +47,9 @@ public final class Main {
         break;
       case "route":
         RouteCommand.main(rest);
+        break;
+      case "status":
+        StatusCommand.main(rest);
         break;
       default:
         System.err.println("unknown command '" + args[0] + "'\n" + USAGE);

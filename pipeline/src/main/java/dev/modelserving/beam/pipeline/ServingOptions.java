@@ -332,4 +332,22 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions {
   String getInputMapping();
 
   void setInputMapping(String value);
+
+  // ---- Model status
+  @Description("Topic the model status reports are written to, as JSON keyed by data type: each data type's current models with the records they scored and their latency, on every model change and every --statusIntervalSeconds (created compacted, 1 partition). Read it with the 'status' command. Empty: no status stream")
+  @Default.String("model-status")
+  String getStatusTopic();
+
+  void setStatusTopic(String value);
+
+  @Description("Seconds between two status reports of a data type, besides the report on every model change")
+  @Default.Long(30)
+  long getStatusIntervalSeconds();
+
+  void setStatusIntervalSeconds(long value);
+
+  @Description("File mode: where the model status reports are written, as JSON lines (one on every model change, one when the input ends). Default: model-status.jsonl beside --outputFile")
+  String getStatusFile();
+
+  void setStatusFile(String value);
 }

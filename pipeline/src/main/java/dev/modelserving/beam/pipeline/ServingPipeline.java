@@ -4,6 +4,7 @@ import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.io.ParseModels;
 import dev.modelserving.beam.pipeline.io.ParseRecords;
 import dev.modelserving.beam.pipeline.io.ServingJson;
+import dev.modelserving.beam.pipeline.io.StatusJson;
 import dev.modelserving.beam.pipeline.record.DataRecord;
 import dev.modelserving.beam.pipeline.record.RecordSchema;
 import dev.modelserving.beam.record.RejectedModel;
@@ -13,6 +14,7 @@ import dev.modelserving.beam.serving.NoModelPolicy;
 import dev.modelserving.beam.serving.ServeModels;
 import dev.modelserving.beam.serving.ServingMode;
 import dev.modelserving.beam.serving.SwapPolicy;
+import dev.modelserving.beam.status.ModelStatusReport;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +41,7 @@ import org.joda.time.Duration;
 public final class ServingPipeline {
   private ServingPipeline() {}
 
-  /** The JSON outputs: keyed by record id (scored, review, comparisons) or unkeyed (failures). */
+  /** The JSON outputs: keyed by record id (scored, review, comparisons), by data type (status) or unkeyed (failures). */
   public static final class Outputs {
     public final PCollection<ScoredRecord<DataRecord>> scored;
     public final PCollection<KV<String, String>> scoredJson;
@@ -49,10 +51,13 @@ public final class ServingPipeline {
     public final PCollection<KV<String, String>> comparisonsJson;
     /** Dead letters, unserved records and rejected models, as JSON. */
     public final PCollection<String> failuresJson;
+    /** Model status reports as JSON ({@link StatusJson}), keyed by data type. */
+    public final PCollection<KV<String, String>> statusJson;
 
     Outputs(PCollection<ScoredRecord<DataRecord>> scored, PCollection<KV<String, String>> scoredJson,
         PCollection<KV<String, String>> reviewJson, PCollection<KV<String, String>> comparisonsJson,
-        PCollection<String> failuresJson) {
+        PCollection<String> failuresJson, PCollection<KV<String, String>> statusJson) {
+      this.statusJson = statusJson;
       this.scored = scored;
       this.scoredJson = scoredJson;
       this.reviewJson = reviewJson;
@@ -107,7 +112,11 @@ public final class ServingPipeline {
         .apply("RejectedModelsToJson", MapElements.into(TypeDescriptors.strings()).via(ServingJson::rejectedModel));
     PCollection<String> failures = PCollectionList.of(recordFailures).and(modelFailures)
         .apply("AllFailures", Flatten.pCollections());
-    return new Outputs(served.getScored(), scoredJson, reviewJson, comparisonsJson, failures);
+    PCollection<KV<String, String>> statusJson = served.getModelStatus()
+        .apply("ModelStatusToJson", MapElements.into(KEYED_JSON)
+            .via((ModelStatusReport r) -> KV.of(r.getDataType(), StatusJson.report(r))))
+        .setCoder(keyedJsonCoder());
+    return new Outputs(served.getScored(), scoredJson, reviewJson, comparisonsJson, failures, statusJson);
   }
 
   private static final TypeDescriptor<KV<String, String>> KEYED_JSON =
@@ -138,6 +147,7 @@ public final class ServingPipeline {
         .withBatchSize(o.getMinBatchSize(), o.getMaxBatchSize())
         .withMaxBatchWait(Duration.millis(o.getMaxBatchWaitMillis()))
         .withMaxLoadedModels(o.getMaxLoadedModels());
+    serve = withModelStatus(serve, o, fileMode);
     if (o.getShards() > 0) {
       serve = serve.withShards(o.getShards());
     }
@@ -149,6 +159,20 @@ public final class ServingPipeline {
       serve = serve.withDataTypes(dataTypes);
     }
     return serve;
+  }
+
+  /**
+   * The status stream every {@code --statusIntervalSeconds}; off on Kafka with an empty {@code
+   * --statusTopic} (file runs always write their status file).
+   */
+  static ServeModels<DataRecord> withModelStatus(ServeModels<DataRecord> serve, ServingOptions o, boolean fileMode) {
+    if (o.getStatusIntervalSeconds() < 1) {
+      throw new IllegalArgumentException("--statusIntervalSeconds must be at least 1, was " + o.getStatusIntervalSeconds());
+    }
+    if (!fileMode && (o.getStatusTopic() == null || o.getStatusTopic().isEmpty())) {
+      return serve.withoutModelStatus();
+    }
+    return serve.withStatusInterval(Duration.standardSeconds(o.getStatusIntervalSeconds()));
   }
 
   static ServingMode servingMode(ServingOptions o, boolean fileMode) {

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Every topic the serving pipeline reads or writes, as {@code --createTopics} creates them: the
- * compacted model topic, and the data, output, dead-letter, review and comparison topics with
- * {@code --topicPartitions} partitions each.
+ * compacted model topic, the data, output, dead-letter, review and comparison topics with {@code
+ * --topicPartitions} partitions each, and the compacted status topic with one partition.
  */
 public final class ServingTopics {
   private ServingTopics() {}
@@ -21,6 +21,9 @@ public final class ServingTopics {
       if (topic != null && !topic.isEmpty()) {
         topics.putIfAbsent(topic, TopicSpec.of(o.getTopicPartitions()));
       }
+    }
+    if (StatusTopic.isOn(o)) {
+      topics.putIfAbsent(o.getStatusTopic(), StatusTopic.spec());
     }
     return topics;
   }

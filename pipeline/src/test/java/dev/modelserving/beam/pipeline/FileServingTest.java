@@ -72,6 +72,42 @@ class FileServingTest {
     assertEquals(3, ServingReport.sum(run.counters, "dead-lettered"));
   }
 
+  /**
+   * The status file beside the output: the report of the model's arrival, and the final one when
+   * the input ends, with every record the model scored and failed on, and its call latencies; the
+   * per-model counters agree.
+   */
+  @Test
+  void writesTheModelStatusAndPerModelCountersOfTheRun() throws Exception {
+    List<String> lines = new ArrayList<>(wineLines(ROWS + 1));
+    lines.add("bad-2,wine,red,7.4,0.7,0,1.9,0.076,11,34,0.9978,3.51,0.56,lots,5"); // the model fails on it
+    Run run = serve(write("wines.csv", lines), "--modelFiles=" + TESTDATA.resolve("models/wine-tree.pmml"));
+
+    List<JsonNode> reports = readJson(dir.resolve("model-status.jsonl"));
+    reports.sort(java.util.Comparator.comparingLong(r -> r.path("sequence").asLong()));
+    assertEquals(List.of("change", "input-ended"),
+        reports.stream().map(r -> r.path("trigger").asText()).collect(Collectors.toList()));
+    JsonNode last = reports.get(1);
+    assertEquals("wine", last.path("dataType").asText());
+    assertEquals("added", last.path("lastChange").path("kind").asText());
+    JsonNode model = last.path("models").get(0);
+    assertEquals(1, last.path("models").size());
+    assertEquals("wine-tree", model.path("name").asText());
+    assertEquals("current", model.path("role").asText());
+    assertEquals(ROWS, model.path("scored").asLong());
+    assertEquals(1, model.path("failed").asLong());
+    JsonNode latency = model.path("latencyMicros");
+    assertTrue(latency.path("min").asDouble() <= latency.path("mean").asDouble()
+        && latency.path("mean").asDouble() <= latency.path("max").asDouble(), latency.toString());
+    assertTrue(java.time.Instant.parse(model.path("loadedAt").asText())
+        .compareTo(java.time.Instant.parse(last.path("reportedAt").asText())) <= 0);
+
+    assertEquals(ROWS, run.counters.get("wine/wine-tree@file/scored"));
+    assertEquals(1, run.counters.get("wine/wine-tree@file/dead-lettered"));
+    assertEquals(1, run.counters.get("wine/wine-tree@file/loads"));
+    assertEquals(1, run.counters.get("wine/wine-tree@file/swaps"));
+  }
+
   @Test
   void scoresJsonLinesMatchingFieldsByName() throws Exception {
     List<String> csv = wineLines(ROWS + 1);
