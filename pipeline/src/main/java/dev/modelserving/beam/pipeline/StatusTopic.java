@@ -1,9 +1,16 @@
 package dev.modelserving.beam.pipeline;
 
+import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics.TopicSpec;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -19,16 +26,43 @@ final class StatusTopic {
     return TopicSpec.compacted(1);
   }
 
+  private static void ensureExists(ServingOptions o) {
+    if (o.getCreateTopics()) {
+      KafkaTopics.ensureTopics(o.getBootstrapServers(), Map.of(o.getStatusTopic(), spec()));
+      return;
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.getBootstrapServers(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(o.getStatusTopic())) {
+        throw new IllegalArgumentException("--statusTopic '" + o.getStatusTopic() + "' does not exist and"
+            + " --createTopics=false: create it (compacted, 1 partition), or turn the model status stream off with"
+            + " --statusTopic= (empty)");
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot list the Kafka topics at " + o.getBootstrapServers() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing Kafka topics", e);
+    }
+  }
+
   /** True unless {@code --statusTopic} is empty. */
   static boolean isOn(ServingOptions o) {
     return o.getStatusTopic() != null && !o.getStatusTopic().isEmpty();
   }
 
-  /** Writes the reports to {@code --statusTopic}; nothing when it is empty. */
+  /**
+   * Writes the reports to {@code --statusTopic}; nothing when it is empty. Reports go out from the
+   * start, so the topic must exist: it is created when missing (unless {@code --createTopics=false},
+   * which fails here, before the pipeline runs, rather than on the first report).
+   *
+   * @throws IllegalArgumentException if the topic is missing and may not be created
+   */
   static void write(PCollection<KV<String, String>> statusJson, ServingOptions o) {
     if (!isOn(o)) {
       return;
     }
+    ensureExists(o);
     statusJson.apply("WriteModelStatus", KafkaIO.<String, String>write()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(o.getStatusTopic())

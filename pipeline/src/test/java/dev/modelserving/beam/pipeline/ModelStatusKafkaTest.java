@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +25,9 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -39,12 +42,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The model status stream on Kafka and the {@code status} command, against a real broker on the
- * DirectRunner: before a pipeline ran, the command says the topic is missing, then empty; a serve
- * run publishes reports keyed by data type; the command prints the latest one as a table and as
- * JSON.
+ * The model status stream on Kafka and the {@code status} command, against a real broker: before a
+ * pipeline ran, the command says the topic is missing, then empty; a serve run on the DirectRunner
+ * publishes reports keyed by data type, and the command prints the latest one as a table and as
+ * JSON; bounded runs on the Flink runner, keyed and broadcast, report every record scored.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelStatusKafkaTest {
@@ -123,6 +128,73 @@ class ModelStatusKafkaTest {
     Command other = status("--statusTopic=" + statusTopic, "--dataType=beer");
     assertThat(other.exit, equalTo(1));
     assertThat(other.err, containsString("has no report of data type 'beer' yet"));
+  }
+
+  /**
+   * On the Flink runner ([local]), keyed and broadcast: a bounded run (a known number of records
+   * and models) reports the model when it takes over and, when its input ends, every record it
+   * scored.
+   */
+  @ParameterizedTest(name = "{0} mode")
+  @ValueSource(strings = {"keyed", "broadcast"})
+  void onFlinkTheLastReportCountsEveryRecord(String mode) throws Exception {
+    String suffix = "-flink-" + mode;
+    ServingOptions options = ServingMain.parse(new String[] {
+        "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--parallelism=2", "--attachedMode=true",
+        "--bootstrapServers=" + broker.bootstrapServers(), "--dataTopic=records" + suffix, "--modelTopic=models" + suffix,
+        "--outputTopic=scored" + suffix, "--deadLetterTopic=dead-letters" + suffix, "--statusTopic=status" + suffix,
+        "--consumerGroup=status" + suffix, "--dataTypes=wine", "--servingMode=" + mode,
+        "--maxRecords=" + RECORDS, "--maxModels=1"});
+    KafkaTopics.ensureTopics(broker.bootstrapServers(), ServingTopics.of(options));
+    org.apache.beam.sdk.Pipeline pipeline = KafkaServing.build(options); // reads the (empty) model topic first
+    CompletableFuture<PipelineResult> run = CompletableFuture.supplyAsync(() -> {
+      PipelineResult result = pipeline.run();
+      result.waitUntilFinish();
+      return result;
+    });
+    Path testdata = Paths.get(System.getProperty("testdata.dir"));
+    ModelDescriptor tree = ModelPublisher.describe(testdata.resolve("models/wine-tree.pmml"),
+        new PublishOptions().name("wine-tree").dataType("wine").version("5"));
+    try (ModelPublisher publisher = new ModelPublisher(broker.bootstrapServers());
+        KafkaProducer<String, String> producer = producer()) {
+      publisher.send(options.getModelTopic(), tree);
+      List<String> lines = Files.readAllLines(testdata.resolve("wine.csv"), StandardCharsets.UTF_8);
+      for (String line : lines.subList(1, 1 + RECORDS)) {
+        producer.send(new ProducerRecord<>(options.getDataTopic(), line.split(",", 2)[0], line));
+      }
+      producer.flush();
+    }
+    assertThat(run.get(3, TimeUnit.MINUTES).getState(), equalTo(PipelineResult.State.DONE));
+
+    Command json = status("--statusTopic=" + options.getStatusTopic(), "--json");
+    assertThat(json.err, json.exit, equalTo(0));
+    JsonNode last = JSON.readTree(json.out.trim());
+    assertThat(last.toString(), last.path("trigger").asText(), equalTo("input-ended"));
+    assertThat(last.path("lastChange").path("uuid").asText(), equalTo(tree.getUuid()));
+    assertThat(last.path("models").size(), equalTo(1));
+    assertThat(last.path("models").path(0).path("scored").asLong(), equalTo((long) RECORDS));
+    assertThat(last.path("models").path(0).path("version").asText(), equalTo("5"));
+  }
+
+  /**
+   * Reports go out from the start, so a missing status topic is created when the pipeline is built,
+   * or, with {@code --createTopics=false}, refused then with what to do, not on the first report.
+   */
+  @Test
+  void aMissingStatusTopicIsCreatedOrRefusedWhenThePipelineIsBuilt() throws Exception {
+    String[] args = {"--bootstrapServers=" + broker.bootstrapServers(), "--modelTopic=models-missing-status",
+        "--statusTopic=status-missing", "--consumerGroup=status-missing"};
+    KafkaTopics.ensureTopics(broker.bootstrapServers(), Map.of("models-missing-status", KafkaTopics.TopicSpec.modelTopic()));
+
+    String[] refusing = Arrays.copyOf(args, args.length + 1);
+    refusing[args.length] = "--createTopics=false";
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> KafkaServing.build(ServingMain.parse(refusing)));
+    assertThat(refused.getMessage(), containsString("--statusTopic 'status-missing' does not exist and --createTopics=false"));
+    assertThat(status("--statusTopic=status-missing").err, containsString("does not exist"));
+
+    KafkaServing.build(ServingMain.parse(args));
+    assertThat(status("--statusTopic=status-missing").err, containsString("topic 'status-missing' has no report yet"));
   }
 
   /** Polls the status topic until a report matches (at most 2 minutes). */
