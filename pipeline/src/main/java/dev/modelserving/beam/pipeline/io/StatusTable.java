@@ -63,11 +63,11 @@ public final class StatusTable {
     }
     List<String> lines = new ArrayList<>();
     for (String[] row : rows) {
-      StringBuilder line = new StringBuilder(" ");
+      StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
         String cell = row[i];
         String pad = " ".repeat(widths[i] - cell.length());
-        line.append(' ').append(RIGHT[i] ? pad + cell : i == row.length - 1 ? cell : cell + pad);
+        line.append("  ").append(RIGHT[i] ? pad + cell : i == row.length - 1 ? cell : cell + pad);
       }
       lines.add(line.toString());
     }

@@ -125,7 +125,8 @@ public final class StatusCommand {
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    try {
       Map<String, List<PartitionInfo>> topics = consumer.listTopics(timeout);
       List<PartitionInfo> infos = topics.get(topic);
       if (infos == null || infos.isEmpty()) {
@@ -150,6 +151,8 @@ public final class StatusCommand {
         }
       }
       return new ArrayList<>(latest.values());
+    } finally {
+      consumer.close(Duration.ofSeconds(1)); // it has nothing to commit
     }
   }
 
