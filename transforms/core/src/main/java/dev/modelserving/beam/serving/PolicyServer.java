@@ -82,7 +82,7 @@ final class PolicyServer<T> {
         traced = new ArrayList<>(answers);
         traced.addAll(shadowAnswers);
       }
-      result.count(j, decision);
+      result.count(j, answers, decision);
       if (!decision.hasWinner()) {
         out.deadLetter(batch, i, DeadLetter.Stage.SCORE, decision.reason());
         continue;
@@ -294,9 +294,8 @@ final class PolicyServer<T> {
       }
     }
 
-    /** Counts what each model consulted for record {@code row} did with it. */
-    void count(int row, Decision decision) {
-      List<ModelAnswer> answers = answers(row);
+    /** Counts what each model consulted for record {@code row} did with it ({@code answers}: {@link #answers}). */
+    void count(int row, List<ModelAnswer> answers, Decision decision) {
       for (int k = 0; k < answers.size(); k++) {
         int[] t = tally[modelOf != null ? modelOf[row] : k];
         switch (answers.get(k).getStatus()) {

@@ -272,11 +272,13 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
    * reports on every change of a data type's set.
    */
   public ServeModels<T> withStatusInterval(Duration interval) {
-    ModelStatus checked = ModelStatus.create().withInterval(interval); // checks the interval
+    Objects.requireNonNull(interval, "withStatusInterval needs an interval");
+    if (!interval.isLongerThan(Duration.ZERO)) {
+      throw new IllegalArgumentException("withStatusInterval needs an interval above zero, was " + interval);
+    }
     return with(s -> {
       s.modelStatus = true;
       s.statusInterval = interval;
-      s.statusTransform = checked;
     });
   }
 
@@ -370,7 +372,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     PCollection<ModelStatusReport> status = statusEvents
         .and(served.get(tags.status).setCoder(ModelStatusEventCoder.of()))
         .apply("AllStatusEvents", Flatten.pCollections())
-        .apply("ModelStatus", spec.statusTransform);
+        .apply("ModelStatus", ModelStatus.create().withInterval(spec.statusInterval));
     return new Result<>(pipeline, scored, deadLetters, served.get(tags.unserved).setCoder(DeadLetterCoder.of()), rejected,
         served.get(tags.review).setCoder(ScoredRecordCoder.of(recordCoder)),
         served.get(tags.comparisons).setCoder(DecisionCoders.ComparisonCoder.of()), status);
@@ -494,7 +496,6 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     int maxModelsPerDataType = DEFAULT_MAX_MODELS_PER_DATA_TYPE;
     boolean modelStatus = true;
     Duration statusInterval = ModelStatus.DEFAULT_INTERVAL;
-    ModelStatus statusTransform = ModelStatus.create();
 
     Spec<T> copy() {
       Spec<T> c = new Spec<>();
@@ -516,7 +517,6 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
       c.maxModelsPerDataType = maxModelsPerDataType;
       c.modelStatus = modelStatus;
       c.statusInterval = statusInterval;
-      c.statusTransform = statusTransform;
       return c;
     }
   }

@@ -21,10 +21,10 @@ import org.apache.beam.sdk.metrics.Metrics;
  * current} also {@value #MODEL_WON}, {@value #MODEL_LOST}, {@value #MODEL_TIMED_OUT}, {@value
  * #MODEL_FAILED}, {@value #MODEL_SKIPPED}, {@value #SHADOW_AGREED} and {@value #SHADOW_DISAGREED}.
  *
- * <p>The counters of a data type and of a model are looked up once per batch (the metric objects
- * are created once per DoFn instance) and incremented by counts per batch: no metric name is built
- * and no counter looked up per record. {@value #MODEL_LOADS} counts the loads this JVM actually
- * made, once per model however many keys serve it.
+ * <p>Metric objects are created once per DoFn instance. Scored records and model calls are counted
+ * once per batch, by counts (a dead letter counts itself): no metric name is built per record.
+ * {@value #MODEL_LOADS} and {@value #LOADS} count the loads this JVM actually made, once per model
+ * however many keys serve it.
  */
 public final class ServingMetrics {
   public static final String NAMESPACE = "model-serving";
