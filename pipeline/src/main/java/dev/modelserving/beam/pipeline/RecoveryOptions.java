@@ -29,8 +29,8 @@ public interface RecoveryOptions extends PipelineOptions {
 
   @Description("Output topics: 'exactly-once' writes in Kafka transactions committed with each Flink checkpoint (a"
       + " record appears once checkpointed: up to one checkpoint interval later); 'at-least-once' writes at once, and"
-      + " after a crash records since the last checkpoint may appear twice (drop them by the 'source' field); 'auto':"
-      + " exactly-once on Flink with checkpoints, at-least-once elsewhere")
+      + " after a crash the records scored since the last checkpoint may appear twice (the same 'id'); 'auto' (the"
+      + " default): at-least-once")
   @Default.String("auto")
   String getOutputDelivery();
 

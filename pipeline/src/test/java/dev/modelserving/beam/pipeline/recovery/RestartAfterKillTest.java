@@ -5,11 +5,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.pipeline.flink.FlinkRecovery;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
@@ -99,7 +101,7 @@ class RestartAfterKillTest {
         "--bootstrapServers=" + broker.bootstrapServers(),
         "--dataTopic=" + dataTopic, "--modelTopic=" + modelTopic, "--outputTopic=" + outputTopic,
         "--deadLetterTopic=dead-letters-kill", "--reviewTopic=review-kill", "--comparisonTopic=comparisons-kill",
-        "--consumerGroup=kill-test", "--checkpointDir=" + checkpoints, "--dataTypes=wine");
+        "--consumerGroup=kill-test", "--checkpointDir=" + checkpoints, "--dataTypes=wine", "--outputDelivery=at-least-once");
 
     String uuid;
     try (ModelPublisher publisher = new ModelPublisher(broker.bootstrapServers())) {
@@ -153,12 +155,17 @@ class RestartAfterKillTest {
           sent, output.distinct(), lost.size(), twice.size(), scoredBeforeKill, restartAt - killedAt,
           firstNewOutput - restartAt, firstNewOutput - killedAt);
       assertThat("lost: " + lost, lost, empty());
-      assertThat("scored twice: " + twice, twice.isEmpty(), equalTo(true));
+      // At least once: what the first run wrote after its last checkpoint is written again, at most
+      // what arrived in about one checkpoint interval (plus the time the checkpoint took).
+      long bound = 2 * FlinkRecovery.DEFAULT_INTERVAL_MILLIS * RATE_PER_SECOND / 1000;
+      assertThat("scored twice: " + twice, (long) twice.size(), lessThanOrEqualTo(bound));
+      assertThat("a record twice is the same record: " + twice, twice.values().stream().allMatch(n -> n == 2),
+          equalTo(true));
       assertThat("every record scored by the checkpointed model", output.uuids, equalTo(Set.of(uuid)));
-      assertThat(first.log(), containsString("messages that rebuild the model sets"));
+      assertThat(first.log(), containsString("that rebuild the model sets"));
       assertThat(second.log(), containsString("Resuming from the newest checkpoint of this pipeline"));
       assertThat("the restored run does not read the model topic afresh", second.log(),
-          not(containsString("messages that rebuild the model sets")));
+          not(containsString("that rebuild the model sets")));
       assertThat(sent, greaterThan(scoredBeforeKill + 200));
     } catch (AssertionError | RuntimeException e) {
       LOG.error("the runs' logs are in target/restart-after-kill");
