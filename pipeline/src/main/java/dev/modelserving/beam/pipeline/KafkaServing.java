@@ -17,6 +17,7 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.transforms.Values;
+
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -39,6 +40,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaServing {
   private KafkaServing() {}
 
+  /** Readers see only committed messages: none of an aborted transaction of an exactly-once writer. */
+  static final String READ_COMMITTED = "read_committed";
+
   /** The consumer group of the model topic; its offsets are set by {@link ModelTopicBootstrap}. */
   static String modelGroup(ServingOptions o) {
     return o.getConsumerGroup() + "-models";
@@ -59,7 +63,8 @@ public final class KafkaServing {
         .withValueDeserializer(StringDeserializer.class)
         .withConsumerConfigUpdates(Map.of(
             ConsumerConfig.GROUP_ID_CONFIG, o.getConsumerGroup(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED))
         .commitOffsetsInFinalize();
     if (o.getMaxRecords() > 0) {
       readRecords = readRecords.withMaxNumRecords(o.getMaxRecords());
@@ -72,6 +77,7 @@ public final class KafkaServing {
         .withConsumerConfigUpdates(Map.of(
             ConsumerConfig.GROUP_ID_CONFIG, modelGroup(o),
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED,
             ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES));
     if (o.getMaxModels() > 0) {
       readModels = readModels.withMaxNumRecords(o.getMaxModels());
@@ -86,8 +92,9 @@ public final class KafkaServing {
       lines = lines.apply("EndBundlesOfTheBoundedRead", Reshuffle.viaRandomKey());
     }
     // Every data type's model set as it is now, in order, then every message published from here on.
-    List<KV<String, byte[]>> latest =
-        ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o),
+    // A restored run has its models in the checkpoint, and its model reader resumes from the checkpoint's offsets.
+    List<KV<String, byte[]>> latest = o.getRestoredFrom() != null ? List.of()
+        : ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o),
             schema.getColumns().isEmpty() ? null : schema.getColumns());
     // nullable: a tombstone (null value) on the compacted topic must reach ParseModels, not fail the coder
     Coder<KV<String, byte[]>> messageCoder =
@@ -101,29 +108,26 @@ public final class KafkaServing {
     ServingPipeline.Outputs out = ServingPipeline.serve(
         lines, models.get(ParseModels.MODELS), models.get(ParseModels.REJECTED), schema, o, false);
 
-    out.scoredJson.apply("WriteScored", KafkaIO.<String, String>write()
-        .withBootstrapServers(o.getBootstrapServers())
-        .withTopic(o.getOutputTopic())
-        .withKeySerializer(StringSerializer.class)
-        .withValueSerializer(StringSerializer.class));
-    out.reviewJson.apply("WriteReview", KafkaIO.<String, String>write()
-        .withBootstrapServers(o.getBootstrapServers())
-        .withTopic(o.getReviewTopic())
-        .withKeySerializer(StringSerializer.class)
-        .withValueSerializer(StringSerializer.class));
-    out.comparisonsJson.apply("WriteShadowComparisons", KafkaIO.<String, String>write()
-        .withBootstrapServers(o.getBootstrapServers())
-        .withTopic(o.getComparisonTopic())
-        .withKeySerializer(StringSerializer.class)
-        .withValueSerializer(StringSerializer.class));
-    out.failuresJson.apply("WriteDeadLetters", KafkaIO.<Void, String>write()
+    OutputDelivery delivery = OutputDelivery.of(o);
+    out.scoredJson.apply("WriteScored", delivery.apply(keyedWriter(o, o.getOutputTopic()), o, "scored"));
+    out.reviewJson.apply("WriteReview", delivery.apply(keyedWriter(o, o.getReviewTopic()), o, "review"));
+    out.comparisonsJson.apply("WriteShadowComparisons",
+        delivery.apply(keyedWriter(o, o.getComparisonTopic()), o, "comparisons"));
+    out.failuresJson.apply("WriteDeadLetters", delivery.apply(KafkaIO.<Void, String>write()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(o.getDeadLetterTopic())
-        .withValueSerializer(StringSerializer.class)
+        .withValueSerializer(StringSerializer.class), o, "dead-letters")
         .values());
 
     StatusTopic.write(out.statusJson, o);
     return p;
   }
 
+  private static KafkaIO.Write<String, String> keyedWriter(ServingOptions o, String topic) {
+    return KafkaIO.<String, String>write()
+        .withBootstrapServers(o.getBootstrapServers())
+        .withTopic(topic)
+        .withKeySerializer(StringSerializer.class)
+        .withValueSerializer(StringSerializer.class);
+  }
 }

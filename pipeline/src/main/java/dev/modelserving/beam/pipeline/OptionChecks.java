@@ -20,6 +20,10 @@ public final class OptionChecks {
       atLeast("--maxHoldSeconds", o.getMaxHoldSeconds(), 1);
     }
     ServingPipeline.noModelPolicy(o);
+    OutputDelivery.of(o);
+    if (!o.getResume().equals("latest") && !o.getResume().equals("none")) {
+      throw new IllegalArgumentException("--resume must be latest or none, not '" + o.getResume() + "'");
+    }
     // --dataFormat and --csvSeparator; in file mode the CSV columns come from the header row, read later
     ServingPipeline.recordSchema(o, fileMode ? List.of(o.getIdField()) : null);
     atLeast("--minBatchSize", o.getMinBatchSize(), 1);

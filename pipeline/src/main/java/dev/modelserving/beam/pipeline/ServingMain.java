@@ -3,7 +3,10 @@ package dev.modelserving.beam.pipeline;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import dev.modelserving.beam.pipeline.flink.FlinkConfDir;
+import dev.modelserving.beam.pipeline.flink.FlinkRecovery;
 import java.util.Arrays;
+import java.util.Optional;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.flink.FlinkDetachedRunnerResult;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -75,6 +78,7 @@ public final class ServingMain {
     PipelineOptionsFactory.register(ServingOptions.class);
     ServingOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ServingOptions.class);
     OptionChecks.check(options);
+    applyRecoveryDefaults(options, args);
     applyRunnerDefaults(options, args);
     return options;
   }
@@ -97,9 +101,11 @@ public final class ServingMain {
    *       records as often ({@code --autoWatermarkInterval}; Flink's default lets an idle Kafka
    *       source sleep 50 ms);
    *   <li>on Flink, network buffers between tasks leave at least every half batch wait ({@code
-   *       execution.buffer-timeout}, 100 ms by default in Flink), through a configuration directory
+   *       execution.buffer-timeout.interval}, 100 ms by default in Flink), through a configuration directory
    *       the application writes when neither {@code --flinkConfDir} nor {@code FLINK_CONF_DIR} is
-   *       given (see {@link FlinkBufferTimeout}); a configuration of your own should set it;
+   *       given (see {@link FlinkConfDir}); a configuration of your own should set it;
+   *   <li>on Flink, the in-process cluster restores the checkpoint {@link #applyRecoveryDefaults}
+   *       chose, through that configuration directory;
    *   <li>on Flink, {@code --fasterCopy}: chained steps hand records on without a coder round trip.
    *       Every step of this application leaves its inputs and outputs unchanged once emitted, which
    *       is what makes that safe.
@@ -127,13 +133,42 @@ public final class ServingMain {
       if (!given(args, "autoWatermarkInterval")) {
         flink.setAutoWatermarkInterval(Math.max(1, maxWait));
       }
-      if (!given(args, "flinkConfDir") && System.getenv("FLINK_CONF_DIR") == null) {
-        flink.setFlinkConfDir(FlinkBufferTimeout.confDir(Math.max(1, maxWait / 2)));
+      Optional<String> restore = Optional.ofNullable(serving.getRestoredFrom());
+      boolean inProcess = flink.getFlinkMaster().equals("[local]") || flink.getFlinkMaster().equals("[auto]");
+      String ownConf = given(args, "flinkConfDir") ? flink.getFlinkConfDir() : System.getenv("FLINK_CONF_DIR");
+      if (ownConf == null) {
+        FlinkConfDir conf = FlinkConfDir.withBufferTimeout(Math.max(1, maxWait / 2));
+        restore.filter(r -> inProcess).ifPresent(conf::restoringFrom);
+        flink.setFlinkConfDir(conf.write());
+      } else if (restore.isPresent() && inProcess) {
+        flink.setFlinkConfDir(FlinkConfDir.extending(ownConf).restoringFrom(restore.get()).write());
       }
       if (!given(args, "fasterCopy")) {
         flink.setFasterCopy(true);
       }
     }
+  }
+
+  /**
+   * On Flink, an unbounded Kafka run checkpoints and resumes from its newest checkpoint ({@link
+   * FlinkRecovery}, {@link RecoveryOptions}); on a remote cluster through {@code --savepointPath},
+   * in process through the configuration {@link #applyRunnerDefaults} writes.
+   */
+  public static void applyRecoveryDefaults(ServingOptions options, String[] args) {
+    if (!options.getRunner().getSimpleName().equals("FlinkRunner") || !kafkaUnbounded(options)) {
+      return;
+    }
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    Optional<String> restore = FlinkRecovery.apply(flink, options, options.getConsumerGroup(), o -> given(args, o));
+    boolean inProcess = flink.getFlinkMaster().equals("[local]") || flink.getFlinkMaster().equals("[auto]");
+    if (restore.isPresent() && !inProcess && flink.getSavepointPath() == null) {
+      flink.setSavepointPath(restore.get());
+    }
+  }
+
+  /** True for a Kafka run that does not end by itself: the runs that checkpoint and resume. */
+  static boolean kafkaUnbounded(ServingOptions o) {
+    return o.getInputFile() == null && !boundedInput(o);
   }
 
   /** True when the input ends by itself: a file, or Kafka with both --maxRecords and --maxModels. */

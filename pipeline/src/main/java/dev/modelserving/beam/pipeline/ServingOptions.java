@@ -12,7 +12,7 @@ import org.apache.beam.sdk.options.StreamingOptions;
  * chooses how the models of a data type's set answer ({@link PolicyOptions}). {@code
  * --help=ServingOptions} lists them all.
  */
-public interface ServingOptions extends PipelineOptions, StreamingOptions {
+public interface ServingOptions extends PipelineOptions, StreamingOptions, RecoveryOptions {
 
   // ---- Kafka mode
   @Description("Kafka bootstrap servers")

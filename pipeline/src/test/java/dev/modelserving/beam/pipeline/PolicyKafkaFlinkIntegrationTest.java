@@ -86,6 +86,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +123,9 @@ class PolicyKafkaFlinkIntegrationTest {
   private static final int HOLD_SECONDS = 8;
   /** The longest wait for the outcomes of what was published. */
   private static final Duration WAIT = Duration.ofMinutes(3);
+  /** Where the runs checkpoint: each run its own, and nothing restored. */
+  @TempDir
+  static java.nio.file.Path checkpoints;
   /**
    * Bad lines: two that do not parse, one of a data type the pipeline does not serve, and one whose
    * alcohol (which every model here reads) is not a number.
@@ -415,7 +419,8 @@ class PolicyKafkaFlinkIntegrationTest {
       PTransform<PBegin, PCollection<KV<String, byte[]>>> startMessages, String name) {
     ServingOptions options = ServingMain.parse(new String[] {
         "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--parallelism=2",
-        "--bootstrapServers=" + broker.bootstrapServers(), "--jobName=policies-" + name});
+        "--bootstrapServers=" + broker.bootstrapServers(), "--jobName=policies-" + name,
+        "--resume=none", "--checkpointDir=" + checkpoints.resolve(name)});
     Pipeline p = Pipeline.create(options);
     RecordSchema schema = RecordSchema.csv(columns(), ',', "id", "data_type", "wine");
 

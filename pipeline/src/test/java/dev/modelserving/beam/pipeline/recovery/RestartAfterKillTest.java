@@ -1,0 +1,303 @@
+package dev.modelserving.beam.pipeline.recovery;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.pipeline.flink.FlinkRecovery;
+import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
+import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
+import dev.modelserving.beam.pipeline.kafka.PublishOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code serve} on Flink {@code [local]}, killed with {@code kill -9} mid-stream and started again
+ * with the same options, as a user would: the new run restores the newest checkpoint (models, held
+ * records, Kafka offsets) instead of reading the model topic afresh or replaying the data topic, and
+ * with the exactly-once output every record comes out once: none lost, none twice, every one
+ * scored by the model version of the checkpoint.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RestartAfterKillTest {
+  private static final Logger LOG = LoggerFactory.getLogger(RestartAfterKillTest.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int RATE_PER_SECOND = 100;
+
+  private EmbeddedKafkaBroker broker;
+  private List<String> wines;
+  private Path models;
+
+  @TempDir
+  Path work;
+
+  @BeforeAll
+  void startKafka() throws Exception {
+    EmbeddedKafkaBroker.quietKafkaLogging();
+    broker = EmbeddedKafkaBroker.start(0);
+    Path testdata = Paths.get(System.getProperty("testdata.dir"));
+    List<String> lines = Files.readAllLines(testdata.resolve("wine.csv"), StandardCharsets.UTF_8);
+    wines = lines.subList(1, 501);
+    models = testdata.resolve("models");
+  }
+
+  @AfterAll
+  void stopKafka() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+  void aKilledFlinkServeResumesFromItsCheckpointWithNothingLostOrTwice() throws Exception {
+    String dataTopic = "records-kill";
+    String outputTopic = "scored-kill";
+    String modelTopic = "models-kill";
+    KafkaTopics.ensureTopics(broker.bootstrapServers(),
+        KafkaTopics.servingTopics(modelTopic, dataTopic, outputTopic, "dead-letters-kill", 2));
+    Path checkpoints = work.resolve("checkpoints");
+    List<String> args = List.of(
+        "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--parallelism=2",
+        "--bootstrapServers=" + broker.bootstrapServers(),
+        "--dataTopic=" + dataTopic, "--modelTopic=" + modelTopic, "--outputTopic=" + outputTopic,
+        "--deadLetterTopic=dead-letters-kill", "--reviewTopic=review-kill", "--comparisonTopic=comparisons-kill",
+        "--consumerGroup=kill-test", "--checkpointDir=" + checkpoints, "--dataTypes=wine", "--outputDelivery=at-least-once");
+
+    String uuid;
+    try (ModelPublisher publisher = new ModelPublisher(broker.bootstrapServers())) {
+      ModelDescriptor tree = ModelPublisher.describe(models.resolve("wine-tree.pmml"),
+          new PublishOptions().name("wine-tree").dataType("wine").version("1"));
+      publisher.send(modelTopic, tree);
+      uuid = tree.getUuid();
+    }
+
+    Output output = new Output(outputTopic);
+    Thread reader = new Thread(output, "read-output");
+    reader.start();
+    Source source = new Source(dataTopic);
+    Thread sender = new Thread(source, "send-records");
+    Path logs = Files.createDirectories(Paths.get("target", "restart-after-kill")); // kept for a look afterwards
+    ServeProcess first = ServeProcess.start(args, logs.resolve("first.log"));
+    ServeProcess second = null;
+    try {
+      sender.start();
+      awaitTrue("the first run scored records and checkpointed", Duration.ofSeconds(150),
+          () -> output.distinct() > 300 && latestCheckpoint(checkpoints) != null, first);
+      long killedAt = System.currentTimeMillis();
+      first.kill9();
+      int scoredBeforeKill = output.distinct();
+      Thread.sleep(2_000); // records keep coming while nothing serves them
+      long restartAt = System.currentTimeMillis();
+      second = ServeProcess.start(args, logs.resolve("second.log"));
+      ServeProcess running = second;
+      awaitTrue("the second run scored new records", Duration.ofSeconds(120),
+          () -> output.distinct() > scoredBeforeKill + 200, running);
+      source.stop();
+      sender.join();
+      int sent = source.sent.get();
+      long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (output.distinct() < sent && System.nanoTime() < until && running.isAlive()) {
+        Thread.sleep(200); // the assertions below say what is missing
+      }
+      Thread.sleep(4_000); // two more checkpoints: a duplicate would have shown by now
+
+      List<String> lost = new ArrayList<>();
+      for (int i = 0; i < sent; i++) {
+        if (!output.count.containsKey(Source.id(i))) {
+          lost.add(Source.id(i));
+        }
+      }
+      Map<String, Integer> twice = output.count.entrySet().stream().filter(e -> e.getValue() > 1)
+          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+      long firstNewOutput = output.firstAfter(restartAt);
+      LOG.info("kill -9 then restart: {} records sent, {} came out, {} lost, {} twice; scored before the kill {},"
+          + " down {} ms, first output of the new run {} ms after it started ({} ms after the kill)",
+          sent, output.distinct(), lost.size(), twice.size(), scoredBeforeKill, restartAt - killedAt,
+          firstNewOutput - restartAt, firstNewOutput - killedAt);
+      assertThat("lost: " + lost, lost, empty());
+      // At least once: what the first run wrote after its last checkpoint is written again, at most
+      // what arrived in about one checkpoint interval (plus the time the checkpoint took).
+      long bound = 2 * FlinkRecovery.DEFAULT_INTERVAL_MILLIS * RATE_PER_SECOND / 1000;
+      assertThat("scored twice: " + twice, (long) twice.size(), lessThanOrEqualTo(bound));
+      assertThat("a record twice is the same record: " + twice, twice.values().stream().allMatch(n -> n == 2),
+          equalTo(true));
+      assertThat("every record scored by the checkpointed model", output.uuids, equalTo(Set.of(uuid)));
+      assertThat(first.log(), containsString("that rebuild the model sets"));
+      assertThat(second.log(), containsString("Resuming from the newest checkpoint of this pipeline"));
+      assertThat("the restored run does not read the model topic afresh", second.log(),
+          not(containsString("that rebuild the model sets")));
+      assertThat(sent, greaterThan(scoredBeforeKill + 200));
+    } catch (AssertionError | RuntimeException e) {
+      LOG.error("the runs' logs are in target/restart-after-kill");
+      throw e;
+    } finally {
+      source.stop();
+      output.stop();
+      first.close();
+      if (second != null) {
+        second.close();
+      }
+      reader.join(10_000);
+    }
+  }
+
+  private static String tail(String log) {
+    return log.length() > 20_000 ? log.substring(log.length() - 20_000) : log;
+  }
+
+  private static Path latestCheckpoint(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      return all.filter(p -> p.getFileName().toString().equals("_metadata")).findAny().orElse(null);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static void awaitTrue(String what, Duration timeout, java.util.function.BooleanSupplier condition,
+      ServeProcess process) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (!process.isAlive()) {
+        throw new AssertionError(what + ": the serve process ended:\n" + tail(process.log()));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + ": not within " + timeout);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Numbered wine records at a steady rate. */
+  private final class Source implements Runnable {
+    private final String topic;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    final AtomicInteger sent = new AtomicInteger();
+
+    Source(String topic) {
+      this.topic = topic;
+    }
+
+    static String id(int i) {
+      return String.format("r-%06d", i);
+    }
+
+    void stop() {
+      running.set(false);
+    }
+
+    @Override
+    public void run() {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        long start = System.nanoTime();
+        while (running.get()) {
+          int i = sent.get();
+          String wine = wines.get(i % wines.size());
+          String line = id(i) + wine.substring(wine.indexOf(','));
+          producer.send(new ProducerRecord<>(topic, id(i), line)).get();
+          sent.incrementAndGet();
+          long due = start + (i + 1) * 1_000_000_000L / RATE_PER_SECOND;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("could not send records", e);
+      }
+    }
+  }
+
+  /** Everything on the output topic that a read_committed consumer sees: counts by record id. */
+  private final class Output implements Runnable {
+    private final String topic;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    final Map<String, Integer> count = new ConcurrentHashMap<>();
+    final Set<String> uuids = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Long> receivedAt = new ConcurrentHashMap<>();
+    private final AtomicLong received = new AtomicLong();
+
+    Output(String topic) {
+      this.topic = topic;
+    }
+
+    int distinct() {
+      return count.size();
+    }
+
+    long firstAfter(long millis) {
+      return receivedAt.values().stream().filter(t -> t >= millis).min(Long::compare).orElse(-1L);
+    }
+
+    void stop() {
+      running.set(false);
+    }
+
+    @Override
+    public void run() {
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
+      p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+        c.subscribe(List.of(topic));
+        while (running.get()) {
+          for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+            JsonNode json = JSON.readTree(r.value());
+            count.merge(json.get("id").asText(), 1, Integer::sum);
+            uuids.add(json.get("model").get("uuid").asText());
+            receivedAt.put(received.incrementAndGet(), System.currentTimeMillis());
+          }
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException("could not read the output", e);
+      }
+    }
+  }
+}
