@@ -4,6 +4,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThan;
 
@@ -56,7 +58,14 @@ class PolicyJobsTest {
         assertThat("the shadow compared records once it had loaded", o.comparisons(), greaterThan(0L));
       }
       assertThat(v.label() + ": " + o.describe() + " " + o.failureReasons(), o.allAnswered(), equalTo(true));
-      assertThat(v.label(), o.scoringsPerRecord(), closeTo(v.expectedScorings(), 0.1));
+      // Records that reach a key before the whole set has (models and records race in a bounded run)
+      // consult fewer models; on a loaded machine that can be several hundred of the 3,000.
+      assertThat(v.label(), o.scoringsPerRecord(), lessThanOrEqualTo(v.expectedScorings() + 1e-9));
+      assertThat(v.label(), o.scoringsPerRecord(), greaterThan(v.expectedScorings() - 0.5));
+      if (!v.shadowed()) {
+        assertThat(v.label() + ": every model of the set answered", o.byModel(ServingMetrics.MODEL_SCORED).keySet(),
+            hasSize(v.models().size()));
+      }
       Map<String, Long> won = o.byModel(ServingMetrics.MODEL_WON);
       assertThat(v.label() + " " + won, won.values().stream().mapToLong(Long::longValue).sum(), equalTo(3_000L));
     }
