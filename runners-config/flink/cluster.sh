@@ -562,7 +562,7 @@ cmd_submit() {
   rest GET /overview >/dev/null 2>&1 || die "no cluster answers at $(rest_url); start it first: cluster.sh start"
   local extra=()
   if [ -z "$name" ]; then
-    name="model-serving-$(date +%Y%m%d-%H%M%S)-$RANDOM"
+    name="serving-$(date +%Y%m%d-%H%M%S)-$RANDOM"
     extra+=("--jobName=$name")
   fi
   # the client reads the cluster's config.yaml (checkpoint interval, buffer timeout) unless told otherwise
