@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,12 +28,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,19 +50,22 @@ import org.junit.jupiter.api.Test;
 /**
  * The serving job on a real standalone Flink session cluster, driven the way a user drives it:
  * {@code runners-config/flink/cluster.sh start}, {@code status}, {@code submit}, {@code jobs},
- * {@code cancel} and {@code stop}, with the application jar and {@code target/lib} that {@code
- * mvn package} built (so this runs with Failsafe, after {@code package}), against an embedded Kafka
- * broker. Every record published comes out scored or dead-lettered with a reason, the
- * TaskManager's Prometheus endpoint reports the serving counters, and stopping the cluster leaves
- * no process behind.
+ * {@code savepoint}, {@code cancel} and {@code stop}, with the application jar and {@code target/lib}
+ * that {@code mvn package} built (so this runs with Failsafe, after {@code package}), against an
+ * embedded Kafka broker. Every record published comes out scored or dead-lettered with a reason, the
+ * TaskManager's Prometheus endpoint reports the serving counters, a job resumed from a savepoint on
+ * the same TaskManager goes on where the first stopped, and stopping the cluster leaves no process
+ * behind.
  */
 class FlinkClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int GOOD_RECORDS = 300;
+  private static final int MORE_RECORDS = 50;
   private static final Map<String, String> BAD_RECORDS = Map.of(
       "bad-number", "bad-number,wine,red,7.4,0.7,0,1.9,0.076,11,34,0.9978,3.51,0.56,not-a-number,5",
       "bad-columns", "bad-columns,wine,red,7.4,0.7");
   private static final String SCORED_METRIC = "flink_taskmanager_job_task_operator_model_serving_wine_scored";
+  private static final String RECEIVED_METRIC = "flink_taskmanager_job_task_operator_model_serving_wine_received";
   private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(2);
 
@@ -101,25 +108,22 @@ class FlinkClusterIT {
       // flink-runtime-web is on the cluster's classpath: the REST port serves the web UI
       assertThat(get("http://localhost:" + restPort + "/"), containsString("<html"));
 
-      ClusterScript.Result submit = cluster.run(SCRIPT_TIMEOUT, "submit",
+      List<String> submitArgs = List.of("submit",
           "--bootstrapServers=" + kafka.bootstrapServers(), "--dataTopic=records", "--modelTopic=models",
           "--outputTopic=scored", "--deadLetterTopic=dead-letters", "--consumerGroup=cluster-it",
           "--dataTypes=wine", "--parallelism=2");
+      ClusterScript.Result submit = cluster.run(SCRIPT_TIMEOUT, submitArgs.toArray(new String[0]));
       String jobId = ClusterScript.jobId(submit);
       assertEquals(0, submit.exitCode(), submit.describe());
       assertThat(submit.describe(), jobId, notNullValue());
       assertThat(cluster.run(SCRIPT_TIMEOUT, "jobs").stdout(), containsString(jobId + "  RUNNING"));
 
-      List<String> wines = Files.readAllLines(testdata.resolve("wine.csv"), StandardCharsets.UTF_8)
-          .subList(1, 1 + GOOD_RECORDS);
-      Set<String> goodIds = wines.stream().map(l -> l.substring(0, l.indexOf(','))).collect(Collectors.toSet());
-      try (KafkaProducer<String, String> producer = producer(kafka.bootstrapServers())) {
-        for (String line : wines) {
-          producer.send(new ProducerRecord<>("records", line));
-        }
-        BAD_RECORDS.values().forEach(line -> producer.send(new ProducerRecord<>("records", line)));
-        producer.flush();
-      }
+      List<String> allWines = Files.readAllLines(testdata.resolve("wine.csv"), StandardCharsets.UTF_8)
+          .subList(1, 1 + GOOD_RECORDS + MORE_RECORDS);
+      List<String> wines = allWines.subList(0, GOOD_RECORDS);
+      Set<String> goodIds = ids(wines);
+      send(kafka.bootstrapServers(), wines);
+      send(kafka.bootstrapServers(), List.copyOf(BAD_RECORDS.values()));
 
       // Every record comes out once: scored by the published model, or dead-lettered with a reason.
       List<JsonNode> scored = poll(kafka.bootstrapServers(), "scored", GOOD_RECORDS);
@@ -140,19 +144,30 @@ class FlinkClusterIT {
 
       // The TaskManager's Prometheus endpoint reports the serving counters, summed over subtasks.
       String metricsUrl = "http://localhost:" + prometheus.get("taskmanager-1") + "/metrics";
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      double scoredCount = -1;
-      while (scoredCount != GOOD_RECORDS && System.nanoTime() < deadline) {
-        scoredCount = sum(get(metricsUrl), SCORED_METRIC);
-        if (scoredCount != GOOD_RECORDS) {
-          Thread.sleep(500);
-        }
-      }
-      assertEquals(GOOD_RECORDS, scoredCount, 0.0, "the sum of " + SCORED_METRIC + " at " + metricsUrl);
+      assertEquals(GOOD_RECORDS, awaitMetric(metricsUrl, SCORED_METRIC, jobId, GOOD_RECORDS), 0.0,
+          "the sum of " + SCORED_METRIC + " at " + metricsUrl);
 
-      ClusterScript.Result cancel = cluster.run(SCRIPT_TIMEOUT, "cancel", jobId);
+      // Stop with a savepoint and resume from it: a second job on the same TaskManager, which goes on
+      // from the savepoint's Kafka offsets (it receives only the new records) with the model it held.
+      ClusterScript.Result savepoint = cluster.run(SCRIPT_TIMEOUT, "savepoint", jobId);
+      assertEquals(0, savepoint.exitCode(), savepoint.describe());
+      String savepointPath = savepoint.stdout().strip();
+      assertThat(savepointPath, startsWith("file:" + clusterDir.resolve("savepoints")));
+      assertTrue(Files.isDirectory(Path.of(URI.create(savepointPath))), savepointPath);
+      List<String> resumeArgs = new ArrayList<>(submitArgs);
+      resumeArgs.add("--savepointPath=" + savepointPath);
+      ClusterScript.Result resume = cluster.run(SCRIPT_TIMEOUT, resumeArgs.toArray(new String[0]));
+      String resumedId = ClusterScript.jobId(resume);
+      assertEquals(0, resume.exitCode(), resume.describe());
+      send(kafka.bootstrapServers(), allWines.subList(GOOD_RECORDS, allWines.size()));
+      List<JsonNode> allScored = poll(kafka.bootstrapServers(), "scored", GOOD_RECORDS + MORE_RECORDS);
+      assertEquals(ids(allWines), allScored.stream().map(n -> n.path("id").asText()).collect(Collectors.toSet()));
+      assertEquals(MORE_RECORDS, awaitMetric(metricsUrl, RECEIVED_METRIC, resumedId, MORE_RECORDS), 0.0,
+          "records the resumed job received");
+
+      ClusterScript.Result cancel = cluster.run(SCRIPT_TIMEOUT, "cancel", resumedId);
       assertEquals(0, cancel.exitCode(), cancel.describe());
-      assertThat(cancel.stdout(), containsString("job " + jobId + " CANCELED"));
+      assertThat(cancel.stdout(), containsString("job " + resumedId + " CANCELED"));
       passed = true;
     } finally {
       // the cluster stops before the broker its job reads from; both even when an assertion failed
@@ -192,12 +207,30 @@ class FlinkClusterIT {
     return response.body();
   }
 
-  /** The sum of a metric over all its label sets in a Prometheus text exposition. */
-  private static double sum(String exposition, String metric) {
-    return exposition.lines()
-        .filter(l -> l.startsWith(metric + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+  /** The sum of a job's metric over its subtasks, once it is {@code expected} or after 60 s. */
+  private double awaitMetric(String url, String metric, String jobId, double expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      double sum = get(url).lines()
+          .filter(l -> l.startsWith(metric + "{") && l.contains("job_id=\"" + jobId + "\""))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+          .sum();
+      if (sum == expected || System.nanoTime() > deadline) {
+        return sum;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  private static Set<String> ids(List<String> csvLines) {
+    return csvLines.stream().map(l -> l.substring(0, l.indexOf(','))).collect(Collectors.toSet());
+  }
+
+  private static void send(String bootstrapServers, List<String> lines) {
+    try (KafkaProducer<String, String> producer = producer(bootstrapServers)) {
+      lines.forEach(line -> producer.send(new ProducerRecord<>("records", line)));
+      producer.flush();
+    }
   }
 
   private static KafkaProducer<String, String> producer(String bootstrapServers) {
@@ -214,7 +247,7 @@ class FlinkClusterIT {
   private static List<JsonNode> poll(String bootstrapServers, String topic, int count) throws IOException {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic + "-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<JsonNode> messages = new java.util.ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
