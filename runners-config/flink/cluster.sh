@@ -40,9 +40,9 @@ conf/config.yaml, log/, pids/, checkpoints/, savepoints/, tmp/.
   cancel <jobId>      cancel the job
   taskmanagers        list the TaskManager processes and their pids
   add-taskmanager     start one more TaskManager
-  kill-taskmanager [--signal=KILL] [--taskmanager=N]
-                      kill a TaskManager process (the newest by default), to see the job fail over;
-                      prints its pid
+  kill-taskmanager [--signal=KILL|TERM|STOP] [--taskmanager=N]
+                      kill (KILL: a crash), stop (TERM) or halt (STOP: a hang) a TaskManager
+                      process, the newest by default, to see the job fail over; prints its pid
 
 Environment: FLINK_CLUSTER_DIR; FLINK_CLUSTER_START_TIMEOUT ($start_timeout s),
 FLINK_CLUSTER_STOP_TIMEOUT ($stop_timeout s), FLINK_SUBMIT_TIMEOUT ($submit_timeout s),
@@ -398,6 +398,7 @@ cmd_stop() {
   for name in $(process_names); do
     if pid=$(live_pid "$name"); then
       kill -TERM "$pid" 2>/dev/null || true
+      kill -CONT "$pid" 2>/dev/null || true # a process halted by kill-taskmanager --signal=STOP
       pids+=("$pid")
       names+=("$name")
     fi
@@ -522,7 +523,8 @@ cmd_kill_taskmanager() {
   signal=$(opt signal KILL "$@")
   signal=${signal#SIG}
   which=$(opt taskmanager "" "$@")
-  [[ "$signal" =~ ^(KILL|TERM|INT|HUP)$ ]] || die "--signal must be KILL, TERM, INT or HUP, was '$signal'"
+  [[ "$signal" =~ ^(KILL|TERM|STOP)$ ]] ||
+    die "--signal must be KILL (a crash), TERM (a clean stop) or STOP (a hang), was '$signal'"
   if [ -n "$which" ]; then
     name="taskmanager-$which"
     pid=$(live_pid "$name") || die "$name is not running (see: cluster.sh taskmanagers)"
