@@ -503,18 +503,25 @@ cmd_taskmanagers() {
 cmd_add_taskmanager() {
   check_options -- "$@"
   need_cluster
-  local overview tms slots last next
-  overview=$(rest GET /overview 2>/dev/null) || die "the cluster does not answer at $(rest_url); start it first"
-  tms=$(echo "$overview" | json_num taskmanagers)
-  slots=$(echo "$overview" | json_num slots-total)
+  local last next pid deadline
+  rest GET /overview >/dev/null 2>&1 || die "the cluster does not answer at $(rest_url); start it first"
   # a new number, also after kill-taskmanager: every TaskManager keeps its own log
   last=$(ls "$dir"/log/taskmanager-*.log 2>/dev/null | sed 's/.*taskmanager-\([0-9]*\)\.log$/\1/' | sort -n | tail -1)
   next="taskmanager-$((${last:-0} + 1))"
   source "$repo/runners-config/app-jar.sh"
   app_jar
   start_taskmanager "$next"
-  wait_for_slots $((tms + 1)) $((slots + $(conf_value taskmanager.numberOfTaskSlots))) ||
-    die "$next did not register within ${start_timeout} s; see $dir/log/$next.log"
+  pid=$(cat "$dir/pids/$next.pid")
+  deadline=$((SECONDS + start_timeout))
+  # registered: the cluster lists its resource id
+  until rest GET /taskmanagers 2>/dev/null | grep -qF "\"id\":\"$next\""; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 30 "$dir/log/$next.log" | cut -c1-400 >&2 || true
+      die "$next exited before it registered; its log: $dir/log/$next.log"
+    fi
+    [ $SECONDS -lt $deadline ] || die "$next did not register within ${start_timeout} s; see $dir/log/$next.log"
+    sleep 0.5
+  done
   echo "$next registered"
 }
 
