@@ -237,7 +237,9 @@ parallelism.default: 1
 state.backend.type: $backend
 state.checkpoints.dir: file://$dir/checkpoints
 state.savepoints.dir: file://$dir/savepoints
-execution.checkpointing.interval: 10 s
+execution.checkpointing.interval: 2 s
+# kept when a job is cancelled: submit --savepointPath=<a chk-N directory> resumes from one
+execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION
 io.tmp.dirs: $dir/tmp
 web.tmpdir: $dir/tmp/web
 blob.storage.directory: $dir/tmp/blobs
@@ -289,6 +291,14 @@ job_jars() {
   echo "$jars"
 }
 
+# What Flink's own launch scripts open on Java 17: Kryo reflects into these when it snapshots state.
+java17_opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED)
+
 # java_process NAME MAIN_CLASS JVM_OPTIONS... [-- PROGRAM_ARGUMENTS...]: starts a cluster process in
 # the background, its output appended to log/NAME.log, its pid in pids/NAME.pid
 java_process() {
@@ -304,7 +314,7 @@ java_process() {
   local log="$dir/log/$name.log"
   echo "=== $(date '+%Y-%m-%d %H:%M:%S') starting $name" >>"$log"
   # shellcheck disable=SC2086
-  FLINK_PLUGINS_DIR="$dir/plugins" nohup java "${jvm[@]}" \
+  FLINK_PLUGINS_DIR="$dir/plugins" nohup java "${jvm[@]}" "${java17_opens[@]}" \
     -Dlog.file="$log" \
     -Dorg.slf4j.simpleLogger.showDateTime=true \
     "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss,SSS" \
@@ -560,11 +570,13 @@ client_failure() {
 
 cmd_submit() {
   need_cluster
-  local name="" a flink_conf=1 id="" state="" log deadline
+  local name="" a flink_conf=1 backend=1 storage=1 id="" state="" log deadline
   for a in "$@"; do
     case "$a" in
       --jobName=*) name="${a#--jobName=}" ;;
       --flinkConfDir=*) flink_conf=0 ;;
+      --stateBackend=*) backend=0 ;;
+      --stateBackendStoragePath=*) storage=0 ;;
       --runner=* | --flinkMaster=* | --filesToStage=* | --streaming* | --attachedMode*)
         die "submit sets ${a%%=*} itself: leave it out" ;;
     esac
@@ -577,6 +589,16 @@ cmd_submit() {
   fi
   # the client reads the cluster's config.yaml (checkpoint interval, buffer timeout) unless told otherwise
   [ $flink_conf = 1 ] && extra+=("--flinkConfDir=$dir/conf")
+  # the job keeps the cluster's state backend and checkpoint directory, whatever the serve command's
+  # own defaults for them are (Beam calls the hashmap backend 'filesystem')
+  if [ $backend = 1 ]; then
+    if [ "$(conf_value state.backend.type)" = rocksdb ]; then
+      extra+=(--stateBackend=rocksdb)
+    else
+      extra+=(--stateBackend=filesystem)
+    fi
+  fi
+  [ $storage = 1 ] && extra+=("--stateBackendStoragePath=$(conf_value state.checkpoints.dir)")
   source "$repo/runners-config/app-jar.sh"
   app_jar
   mkdir -p "$dir/log"
@@ -584,7 +606,7 @@ cmd_submit() {
   info "submitting job '$name' (client log: $log) ..."
   # The serve command submits the job detached, then only polls its state until it ends: once the
   # cluster has the job, the client is killed (SIGKILL: its shutdown hook would cancel the job).
-  java ${JAVA_OPTS:-} -cp "$APP_JAR:$lib/*" \
+  java ${JAVA_OPTS:-} -cp "$APP_JAR:$lib/*:$cluster_lib/*" \
     -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn \
     dev.modelserving.beam.pipeline.Main serve --runner=FlinkRunner \
     --flinkMaster="localhost:$(conf_value rest.port)" --filesToStage="$(job_jars)" \

@@ -110,7 +110,7 @@ class FlinkClusterIT {
 
       List<String> submitArgs = List.of("submit",
           "--bootstrapServers=" + kafka.bootstrapServers(), "--dataTopic=records", "--modelTopic=models",
-          "--outputTopic=scored", "--deadLetterTopic=dead-letters", "--consumerGroup=cluster-it",
+          "--outputTopic=scored", "--deadLetterTopic=dead-letters", "--consumerGroup=cluster-it-" + UUID.randomUUID(),
           "--dataTypes=wine", "--parallelism=2");
       ClusterScript.Result submit = cluster.run(SCRIPT_TIMEOUT, submitArgs.toArray(new String[0]));
       String jobId = ClusterScript.jobId(submit);
@@ -146,6 +146,10 @@ class FlinkClusterIT {
       String metricsUrl = "http://localhost:" + prometheus.get("taskmanager-1") + "/metrics";
       assertEquals(GOOD_RECORDS, awaitMetric(metricsUrl, SCORED_METRIC, jobId, GOOD_RECORDS), 0.0,
           "the sum of " + SCORED_METRIC + " at " + metricsUrl);
+
+      // The job checkpoints into the cluster's directory, whatever the serve command's own defaults are.
+      Path checkpoints = clusterDir.resolve("checkpoints").resolve(jobId);
+      assertTrue(awaitCheckpoint(checkpoints), "no completed checkpoint (chk-N) in " + checkpoints);
 
       // Stop with a savepoint and resume from it: a second job on the same TaskManager, which goes on
       // from the savepoint's Kafka offsets (it receives only the new records) with the model it held.
@@ -220,6 +224,22 @@ class FlinkClusterIT {
       }
       Thread.sleep(500);
     }
+  }
+
+  /** Whether a chk-N directory appears in {@code dir} within 60 s. */
+  private static boolean awaitCheckpoint(Path dir) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(dir)) {
+        try (var entries = Files.list(dir)) {
+          if (entries.anyMatch(p -> p.getFileName().toString().startsWith("chk-"))) {
+            return true;
+          }
+        }
+      }
+      Thread.sleep(500);
+    }
+    return false;
   }
 
   private static Set<String> ids(List<String> csvLines) {
