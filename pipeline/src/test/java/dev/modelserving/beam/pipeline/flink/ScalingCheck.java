@@ -1,0 +1,208 @@
+package dev.modelserving.beam.pipeline.flink;
+
+import dev.modelserving.beam.model.ModelArchives;
+import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
+import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
+import dev.modelserving.beam.pipeline.kafka.PublishOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Throughput of the serving job on a standalone Flink cluster at several parallelisms, on the same
+ * input: records pre-loaded in the data topic of an embedded Kafka broker, each run a fresh job
+ * (its own consumer group and output topic) that reads them all from the start. A run's throughput
+ * comes from the timestamps the job's Kafka producer gave its output messages: the middle 80% of
+ * the records (from the 10% to the 90% point) divided by the time between those points, which
+ * leaves out the job's start and its last stragglers. Runs alternate between the parallelisms and
+ * the median of each is reported.
+ *
+ * <p>Not a test: {@code runners-config/flink/scaling-check.sh} runs it (minutes; not part of CI).
+ * Options: {@code --records=1000000 --repeats=3 --parallelisms=1,2 --taskmanagers=2 --slots=1
+ * --model=wine-linear.pmml} (a file of testdata/files/models) {@code --runTimeoutSeconds=900}.
+ */
+public final class ScalingCheck {
+  private ScalingCheck() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = options(args);
+    int records = Integer.parseInt(o.get("records"));
+    int repeats = Integer.parseInt(o.get("repeats"));
+    int[] parallelisms = Arrays.stream(o.get("parallelisms").split(",")).mapToInt(Integer::parseInt).toArray();
+    int partitions = Arrays.stream(parallelisms).max().orElse(1);
+    Duration runTimeout = Duration.ofSeconds(Long.parseLong(o.get("runTimeoutSeconds")));
+    Path repo = ClusterScript.repoRoot();
+    Path testdata = repo.resolve("testdata/files");
+
+    EmbeddedKafkaBroker.quietKafkaLogging();
+    Path clusterDir = Files.createTempDirectory("flink-scaling-check-");
+    ClusterScript cluster = new ClusterScript(repo, clusterDir);
+    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(0);
+    try {
+      KafkaTopics.ensureTopics(kafka.bootstrapServers(),
+          KafkaTopics.servingTopics("models", "records", null, null, partitions));
+      preload(kafka.bootstrapServers(), testdata.resolve("wine.csv"), records, partitions);
+      try (ModelPublisher publisher = new ModelPublisher(kafka.bootstrapServers())) {
+        String file = o.get("model");
+        publisher.send("models", ModelPublisher.describe(testdata.resolve("models").resolve(file),
+            new PublishOptions().name(file.replaceFirst("\\.[a-z]+$", "")).dataType("wine").version("1")));
+      }
+      int first = ClusterScript.freePortRange(8);
+      ClusterScript.Result start = cluster.run(Duration.ofMinutes(3), "start",
+          "--taskmanagers=" + o.get("taskmanagers"), "--slots=" + o.get("slots"),
+          "--rest-port=" + ClusterScript.freePort(), "--rpc-port=" + ClusterScript.freePort(),
+          "--prometheus-ports=" + first + "-" + (first + 7));
+      check(start, "start");
+      System.out.println(start.stdout());
+
+      Map<Integer, List<Double>> throughputs = new LinkedHashMap<>();
+      for (int r = 1; r <= repeats; r++) {
+        for (int p : parallelisms) {
+          double perSecond = run(cluster, kafka, p, r, records, partitions, runTimeout);
+          throughputs.computeIfAbsent(p, k -> new ArrayList<>()).add(perSecond);
+        }
+      }
+      System.out.printf(Locale.ROOT, "%n%,d records, %s TaskManager(s) x %s slot(s), model %s, median of %d:%n",
+          records, o.get("taskmanagers"), o.get("slots"), o.get("model"), repeats);
+      double base = median(throughputs.get(parallelisms[0]));
+      for (Map.Entry<Integer, List<Double>> e : throughputs.entrySet()) {
+        double median = median(e.getValue());
+        System.out.printf(Locale.ROOT, "  parallelism %d: %,8.0f records/s (runs: %s)  x%.2f%n", e.getKey(), median,
+            e.getValue().stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList(), median / base);
+      }
+    } finally {
+      try {
+        ClusterScript.Result stop = cluster.run(Duration.ofMinutes(2), "stop");
+        System.out.println(stop.stdout().strip());
+      } finally {
+        kafka.close();
+        ModelArchives.deleteRecursively(clusterDir);
+      }
+    }
+  }
+
+  /** One job at {@code parallelism}: submits it, times its output, cancels it; returns records/s. */
+  private static double run(ClusterScript cluster, EmbeddedKafkaBroker kafka, int parallelism, int repeat,
+      int records, int partitions, Duration timeout) throws Exception {
+    String suffix = "-p" + parallelism + "-r" + repeat;
+    String output = "scored" + suffix;
+    KafkaTopics.ensureTopics(kafka.bootstrapServers(),
+        KafkaTopics.servingTopics(null, null, output, "dead-letters" + suffix, partitions));
+    long submitted = System.currentTimeMillis();
+    ClusterScript.Result submit = cluster.run(Duration.ofMinutes(4), "submit",
+        "--bootstrapServers=" + kafka.bootstrapServers(), "--dataTopic=records", "--modelTopic=models",
+        "--outputTopic=" + output, "--deadLetterTopic=dead-letters" + suffix, "--consumerGroup=scaling" + suffix,
+        "--dataTypes=wine", "--parallelism=" + parallelism);
+    check(submit, "submit");
+    String jobId = ClusterScript.jobId(submit);
+    long[] timestamps;
+    try {
+      timestamps = outputTimestamps(kafka.bootstrapServers(), output, records, timeout);
+    } finally {
+      cluster.run(Duration.ofMinutes(2), "cancel", jobId);
+    }
+    Arrays.sort(timestamps);
+    int from = records / 10;
+    int to = records * 9 / 10;
+    double perSecond = (to - from) * 1000.0 / Math.max(1, timestamps[to] - timestamps[from]);
+    double overall = records * 1000.0 / Math.max(1, timestamps[records - 1] - timestamps[0]);
+    System.out.printf(Locale.ROOT,
+        "run %d, parallelism %d: %,.0f records/s (10%%-90%%), %,.0f records/s first-to-last, first output %.1f s after submit%n",
+        repeat, parallelism, perSecond, overall, (timestamps[0] - submitted) / 1000.0);
+    try (Admin admin = kafka.admin()) {
+      admin.deleteTopics(List.of(output)).all().get(); // its 1 GB of JSON is not needed again
+    }
+    return perSecond;
+  }
+
+  /** Wine rows, cycled and renumbered, spread evenly over the partitions. */
+  private static void preload(String bootstrapServers, Path wineCsv, int records, int partitions) throws Exception {
+    List<String> rows = Files.readAllLines(wineCsv, StandardCharsets.UTF_8);
+    rows = rows.subList(1, rows.size());
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    long started = System.nanoTime();
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < records; i++) {
+        String row = rows.get(i % rows.size());
+        producer.send(new ProducerRecord<>("records", i % partitions, null, "s-" + i + row.substring(row.indexOf(','))));
+      }
+      producer.flush();
+    }
+    System.out.printf(Locale.ROOT, "pre-loaded %,d records in %.1f s%n", records, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** The CreateTime of the first {@code count} messages of the topic. */
+  private static long[] outputTimestamps(String bootstrapServers, String topic, int count, Duration timeout) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "timing-" + topic);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    long[] timestamps = new long[count];
+    int n = 0;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      while (n < count) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("only " + n + " of " + count + " records came out on " + topic
+              + " within " + timeout.toSeconds() + " s");
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (n < count) {
+            timestamps[n++] = record.timestamp();
+          }
+        }
+      }
+    }
+    return timestamps;
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  private static void check(ClusterScript.Result result, String command) {
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("cluster.sh " + command + " failed: " + result.describe());
+    }
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> o = new LinkedHashMap<>(Map.of("records", "1000000", "repeats", "3", "parallelisms", "1,2",
+        "taskmanagers", "2", "slots", "1", "model", "wine-linear.pmml", "runTimeoutSeconds", "900"));
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      String name = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
+      if (name == null || !o.containsKey(name)) {
+        throw new IllegalArgumentException("unknown option '" + arg + "'; options (with defaults): " + o);
+      }
+      o.put(name, arg.substring(eq + 1));
+    }
+    return o;
+  }
+}
