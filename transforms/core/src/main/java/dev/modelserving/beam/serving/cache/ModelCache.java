@@ -111,7 +111,19 @@ public final class ModelCache {
       loads.put(uuid, load);
     }
     loadsStarted.incrementAndGet();
-    LOADERS.execute(() -> runLoad(descriptor, load));
+    // The loader threads outlive a job; the format code looks classes up through the context class
+    // loader, which must be the calling job's (a runner closes a finished job's loader).
+    ClassLoader jobLoader = Thread.currentThread().getContextClassLoader();
+    LOADERS.execute(() -> {
+      Thread t = Thread.currentThread();
+      ClassLoader before = t.getContextClassLoader();
+      t.setContextClassLoader(jobLoader);
+      try {
+        runLoad(descriptor, load);
+      } finally {
+        t.setContextClassLoader(before);
+      }
+    });
     return load;
   }
 
