@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * with {@link #createTopic} or {@link KafkaTopics#ensureTopics}, so that a misspelt topic name
  * fails instead of silently creating a non-compacted topic.
  *
+ * <p>{@link #startSaslPlain} starts it with a SASL/PLAIN client listener ({@code SASL_PLAINTEXT}):
+ * clients must then log in as one of its users ({@link #clientProperties(String, String)}).
+ *
  * <p>Like any Kafka server, the broker may halt the JVM on an unrecoverable fault (e.g. its log
  * directory disappearing while it runs).
  */
@@ -56,18 +62,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
+  /** The user the broker itself logs in as on a SASL listener (between brokers, and for its own admin use). */
+  private static final String BROKER_USER = "embedded-broker";
+  /** The listener name of the SASL/PLAIN client listener. */
+  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+  private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
   private final Path dataDir;
   private final int port;
   private final int controllerPort;
   private final KafkaRaftServer server;
+  /** What this class's own clients need to reach the broker: empty for PLAINTEXT. */
+  private final Map<String, String> ownClientProperties;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort, KafkaRaftServer server) {
+  private EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort, KafkaRaftServer server,
+      Map<String, String> ownClientProperties) {
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.server = server;
+    this.ownClientProperties = Map.copyOf(ownClientProperties);
   }
 
   /**
@@ -106,6 +121,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * {@code "message.max.bytes"}, {@code "auto.create.topics.enable"}).
    */
   public static EmbeddedKafkaBroker start(int port, Map<String, String> overrides) {
+    return start(port, overrides, null);
+  }
+
+  /**
+   * Starts a broker whose client listener ({@code 127.0.0.1:port}, 0 for a free port) takes only
+   * SASL/PLAIN over plain TCP ({@code SASL_PLAINTEXT}) and knows these users (name to password).
+   * A client without credentials or with a wrong password is refused. The broker logs in as a user
+   * of its own between brokers and for its own admin use ({@link #admin()}, {@link #createTopic});
+   * the KRaft controller listener stays PLAINTEXT on loopback. No authorizer: any user may do anything.
+   *
+   * @throws IllegalArgumentException if no user is given, a name or password is empty or holds '"',
+   *     or a user has the broker's own name
+   */
+  public static EmbeddedKafkaBroker startSaslPlain(int port, Map<String, String> users) {
+    if (users.isEmpty()) {
+      throw new IllegalArgumentException("a SASL/PLAIN broker needs at least one user");
+    }
+    if (users.containsKey(BROKER_USER)) {
+      throw new IllegalArgumentException("the user name '" + BROKER_USER + "' is the broker's own; choose another");
+    }
+    Map<String, String> all = new LinkedHashMap<>(users);
+    all.put(BROKER_USER, Uuid.randomUuid().toString());
+    all.forEach((name, password) -> {
+      if (name.isEmpty() || password.isEmpty() || name.contains("\"") || password.contains("\"")
+          || name.contains(" ") || name.contains("=")) {
+        throw new IllegalArgumentException("SASL/PLAIN user names and passwords must not be empty or hold '\"'"
+            + " (names no spaces or '='); user '" + name + "' does not qualify");
+      }
+    });
+    return start(port, Map.of(), all);
+  }
+
+  private static EmbeddedKafkaBroker start(int port, Map<String, String> overrides, Map<String, String> saslUsers) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0 (any free port) or 1..65535, was " + port);
     }
@@ -122,16 +170,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     KafkaRaftServer server = null;
     try {
       Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
+      Map<String, String> ownClient = Map.of();
+      if (saslUsers != null) {
+        props.putAll(saslPlainProperties(brokerPort, controllerPort, saslUsers));
+        ownClient = saslPlainClient(BROKER_USER, saslUsers.get(BROKER_USER));
+      }
       overrides.forEach(props::setProperty);
       format(dataDir, props);
       KafkaConfig config = new KafkaConfig(props, false);
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, controllerPort, server);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, controllerPort, server, ownClient);
       broker.awaitReady(deadlineNanos);
       LOG.info(
-          "Kafka broker started on {} (controller port {}) in {} ms, data in {}",
+          "Kafka broker started on {} ({}; controller port {}) in {} ms, data in {}",
           broker.bootstrapServers(),
+          saslUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT/PLAIN",
           controllerPort,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
           dataDir);
@@ -144,6 +198,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
               + (port != 0 ? " (is the port already in use? pass 0 to pick a free port)" : ""),
           e);
     }
+  }
+
+  /** The client settings that log in as {@code user} with SASL/PLAIN over plain TCP. */
+  private static Map<String, String> saslPlainClient(String user, String password) {
+    return Map.of(
+        "security.protocol", "SASL_PLAINTEXT",
+        "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";");
+  }
+
+  /**
+   * A SASL/PLAIN client listener instead of the PLAINTEXT one, also between brokers; the users and
+   * the broker's own login in the listener's JAAS configuration.
+   */
+  static Properties saslPlainProperties(int brokerPort, int controllerPort, Map<String, String> users) {
+    Properties p = new Properties();
+    p.setProperty("listeners", SASL_LISTENER + "://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":"
+        + controllerPort);
+    p.setProperty("advertised.listeners", SASL_LISTENER + "://" + HOST + ":" + brokerPort);
+    p.setProperty("listener.security.protocol.map", SASL_LISTENER + ":SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("inter.broker.listener.name", SASL_LISTENER);
+    p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+    p.setProperty("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE + " required username=\"").append(BROKER_USER)
+        .append("\" password=\"").append(users.get(BROKER_USER)).append('"');
+    users.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password).append('"'));
+    p.setProperty("listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+        jaas.append(';').toString());
+    return p;
   }
 
   /**
@@ -239,7 +322,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return HOST + ":" + port;
   }
 
-  /** The client (PLAINTEXT) port. */
+  /** The client port (PLAINTEXT, or SASL_PLAINTEXT for {@link #startSaslPlain}). */
   public int port() {
     return port;
   }
@@ -254,12 +337,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return dataDir;
   }
 
-  /** A new AdminClient for this broker; the caller closes it. */
+  /**
+   * The client settings ({@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config})
+   * that log in to a {@linkplain #startSaslPlain SASL/PLAIN broker} as {@code user} with {@code
+   * password}, right or wrong; for a PLAINTEXT broker, none (an empty map).
+   */
+  public Map<String, String> clientProperties(String user, String password) {
+    return ownClientProperties.isEmpty() ? Map.of() : saslPlainClient(user, password);
+  }
+
+  /** The settings this class's own clients use: the broker's own login on a SASL listener, else none. */
+  public KafkaClientConfig clientConfig() {
+    return ownClientProperties.isEmpty() ? KafkaClientConfig.none()
+        : KafkaClientConfig.of(ownClientProperties, Map.of(), Map.of());
+  }
+
+  /** A new AdminClient for this broker (logged in as the broker itself on a SASL listener); the caller closes it. */
   public Admin admin() {
-    return Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+    Map<String, Object> config = new HashMap<>(ownClientProperties);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+    return Admin.create(config);
   }
 
   /**
@@ -269,7 +368,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public void createTopic(String name, int partitions, boolean compacted) {
     KafkaTopics.ensureTopics(
         bootstrapServers(),
-        Map.of(name, compacted ? KafkaTopics.TopicSpec.compacted(partitions) : KafkaTopics.TopicSpec.of(partitions)));
+        Map.of(name, compacted ? KafkaTopics.TopicSpec.compacted(partitions) : KafkaTopics.TopicSpec.of(partitions)),
+        clientConfig());
   }
 
   /** Shuts the broker down cleanly, waits for it, and deletes its data. Idempotent. */
