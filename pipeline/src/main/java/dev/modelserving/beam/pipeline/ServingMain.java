@@ -59,7 +59,7 @@ public final class ServingMain {
       return 1;
     } catch (KafkaException e) {
       // a client that cannot start: a login module it cannot read, brokers it cannot resolve
-      err.println("serve: " + KafkaAccessException.withRootCause(e));
+      err.println("serve: " + KafkaAccessException.withCauses(e));
       return 2;
     }
     PipelineResult result = awaitEnd(pipeline.run(), options.getDurationSeconds());

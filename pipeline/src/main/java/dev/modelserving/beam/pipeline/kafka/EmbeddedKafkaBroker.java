@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -50,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * fails instead of silently creating a non-compacted topic.
  *
  * <p>{@link #startSaslPlain} starts it with a SASL/PLAIN client listener ({@code SASL_PLAINTEXT}):
- * clients must then log in as one of its users ({@link #clientProperties(String, String)}).
+ * clients must then log in as one of its users ({@link #clientProperties(String, String)}); {@link
+ * #startSsl} with a TLS one.
  *
  * <p>Like any Kafka server, the broker may halt the JVM on an unrecoverable fault (e.g. its log
  * directory disappearing while it runs).
@@ -62,27 +61,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
-  /** The user the broker itself logs in as on a SASL listener (between brokers, and for its own admin use). */
-  private static final String BROKER_USER = "embedded-broker";
-  /** The listener name of the SASL/PLAIN client listener. */
-  private static final String SASL_LISTENER = "SASL_PLAINTEXT";
-  private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
   private final Path dataDir;
   private final int port;
   private final int controllerPort;
   private final KafkaRaftServer server;
-  /** What this class's own clients need to reach the broker: empty for PLAINTEXT. */
-  private final Map<String, String> ownClientProperties;
+  private final BrokerListener listener;
   private boolean closed;
 
   private EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort, KafkaRaftServer server,
-      Map<String, String> ownClientProperties) {
+      BrokerListener listener) {
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.server = server;
-    this.ownClientProperties = Map.copyOf(ownClientProperties);
+    this.listener = listener;
   }
 
   /**
@@ -121,7 +114,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * {@code "message.max.bytes"}, {@code "auto.create.topics.enable"}).
    */
   public static EmbeddedKafkaBroker start(int port, Map<String, String> overrides) {
-    return start(port, overrides, null);
+    return start(port, overrides, BrokerListener.PLAINTEXT);
   }
 
   /**
@@ -135,25 +128,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    *     or a user has the broker's own name
    */
   public static EmbeddedKafkaBroker startSaslPlain(int port, Map<String, String> users) {
-    if (users.isEmpty()) {
-      throw new IllegalArgumentException("a SASL/PLAIN broker needs at least one user");
-    }
-    if (users.containsKey(BROKER_USER)) {
-      throw new IllegalArgumentException("the user name '" + BROKER_USER + "' is the broker's own; choose another");
-    }
-    Map<String, String> all = new LinkedHashMap<>(users);
-    all.put(BROKER_USER, Uuid.randomUuid().toString());
-    all.forEach((name, password) -> {
-      if (name.isEmpty() || password.isEmpty() || name.contains("\"") || password.contains("\"")
-          || name.contains(" ") || name.contains("=")) {
-        throw new IllegalArgumentException("SASL/PLAIN user names and passwords must not be empty or hold '\"'"
-            + " (names no spaces or '='); user '" + name + "' does not qualify");
-      }
-    });
-    return start(port, Map.of(), all);
+    return start(port, Map.of(), BrokerListener.saslPlain(users));
   }
 
-  private static EmbeddedKafkaBroker start(int port, Map<String, String> overrides, Map<String, String> saslUsers) {
+  /**
+   * Starts a broker whose client listener ({@code 127.0.0.1:port}, 0 for a free port) takes only TLS
+   * ({@code SSL}), with its key and certificate in the PKCS12 {@code keyStore} and the certificates
+   * it trusts (its own, as it talks to itself) in the PKCS12 {@code trustStore}, both protected by
+   * {@code password}. The certificate must name 127.0.0.1 (a subject alternative name), as clients
+   * check it. Clients are not asked for certificates; {@link #clientConfig()} trusts the broker.
+   */
+  public static EmbeddedKafkaBroker startSsl(int port, Path keyStore, Path trustStore, String password) {
+    return start(port, Map.of(), BrokerListener.ssl(keyStore, trustStore, password));
+  }
+
+  private static EmbeddedKafkaBroker start(int port, Map<String, String> overrides, BrokerListener listener) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0 (any free port) or 1..65535, was " + port);
     }
@@ -170,22 +159,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     KafkaRaftServer server = null;
     try {
       Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
-      Map<String, String> ownClient = Map.of();
-      if (saslUsers != null) {
-        props.putAll(saslPlainProperties(brokerPort, controllerPort, saslUsers));
-        ownClient = saslPlainClient(BROKER_USER, saslUsers.get(BROKER_USER));
-      }
+      props.putAll(listener.brokerProperties(HOST, brokerPort, controllerPort));
       overrides.forEach(props::setProperty);
       format(dataDir, props);
       KafkaConfig config = new KafkaConfig(props, false);
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, controllerPort, server, ownClient);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, controllerPort, server, listener);
       broker.awaitReady(deadlineNanos);
       LOG.info(
           "Kafka broker started on {} ({}; controller port {}) in {} ms, data in {}",
           broker.bootstrapServers(),
-          saslUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT/PLAIN",
+          listener,
           controllerPort,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
           dataDir);
@@ -200,35 +185,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** The client settings that log in as {@code user} with SASL/PLAIN over plain TCP. */
-  private static Map<String, String> saslPlainClient(String user, String password) {
-    return Map.of(
-        "security.protocol", "SASL_PLAINTEXT",
-        "sasl.mechanism", "PLAIN",
-        "sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=\"" + user + "\" password=\"" + password + "\";");
-  }
-
-  /**
-   * A SASL/PLAIN client listener instead of the PLAINTEXT one, also between brokers; the users and
-   * the broker's own login in the listener's JAAS configuration.
-   */
-  static Properties saslPlainProperties(int brokerPort, int controllerPort, Map<String, String> users) {
-    Properties p = new Properties();
-    p.setProperty("listeners", SASL_LISTENER + "://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":"
-        + controllerPort);
-    p.setProperty("advertised.listeners", SASL_LISTENER + "://" + HOST + ":" + brokerPort);
-    p.setProperty("listener.security.protocol.map", SASL_LISTENER + ":SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.setProperty("inter.broker.listener.name", SASL_LISTENER);
-    p.setProperty("sasl.enabled.mechanisms", "PLAIN");
-    p.setProperty("sasl.mechanism.inter.broker.protocol", "PLAIN");
-    StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE + " required username=\"").append(BROKER_USER)
-        .append("\" password=\"").append(users.get(BROKER_USER)).append('"');
-    users.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password).append('"'));
-    p.setProperty("listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
-        jaas.append(';').toString());
-    return p;
-  }
-
   /**
    * The settings of a single-node broker+controller: loopback listeners, replication factor 1
    * for the internal topics, no group rebalance delay, small thread pools and buffers.
@@ -238,11 +194,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", String.valueOf(NODE_ID));
     p.setProperty("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.putAll(BrokerListener.PLAINTEXT.brokerProperties(HOST, brokerPort, controllerPort));
     p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
     p.setProperty("log.dirs", dataDir.resolve("logs").toString());
     p.setProperty("auto.create.topics.enable", "false");
     p.setProperty("num.partitions", "1");
@@ -322,7 +275,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return HOST + ":" + port;
   }
 
-  /** The client port (PLAINTEXT, or SASL_PLAINTEXT for {@link #startSaslPlain}). */
+  /** The client port (PLAINTEXT, SASL_PLAINTEXT for {@link #startSaslPlain}, SSL for {@link #startSsl}). */
   public int port() {
     return port;
   }
@@ -340,21 +293,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /**
    * The client settings ({@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config})
    * that log in to a {@linkplain #startSaslPlain SASL/PLAIN broker} as {@code user} with {@code
-   * password}, right or wrong; for a PLAINTEXT broker, none (an empty map).
+   * password}, right or wrong.
+   *
+   * @throws IllegalStateException if the broker does not take SASL
    */
   public Map<String, String> clientProperties(String user, String password) {
-    return ownClientProperties.isEmpty() ? Map.of() : saslPlainClient(user, password);
+    if (!listener.isSasl()) {
+      throw new IllegalStateException("the broker's client listener is " + listener + ": it takes no SASL login");
+    }
+    return BrokerListener.login(user, password);
   }
 
-  /** The settings this class's own clients use: the broker's own login on a SASL listener, else none. */
+  /**
+   * The settings this class's own clients use: none on PLAINTEXT, the broker's own login on SASL,
+   * the broker's trust store on TLS (what any client of it needs).
+   */
   public KafkaClientConfig clientConfig() {
-    return ownClientProperties.isEmpty() ? KafkaClientConfig.none()
-        : KafkaClientConfig.of(ownClientProperties, Map.of(), Map.of());
+    return listener.ownClient().isEmpty() ? KafkaClientConfig.none()
+        : KafkaClientConfig.of(listener.ownClient(), Map.of(), Map.of());
   }
 
-  /** A new AdminClient for this broker (logged in as the broker itself on a SASL listener); the caller closes it. */
+  /** The security of the client listener: {@code PLAINTEXT}, {@code SASL_PLAINTEXT/PLAIN} or {@code SSL}. */
+  public String security() {
+    return listener.toString();
+  }
+
+  /** A new AdminClient for this broker (with {@link #clientConfig()}); the caller closes it. */
   public Admin admin() {
-    Map<String, Object> config = new HashMap<>(ownClientProperties);
+    Map<String, Object> config = new HashMap<>(listener.ownClient());
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);

@@ -100,18 +100,19 @@ public final class KafkaAccessException extends IllegalStateException {
   }
 
   /**
-   * A failure's message on one line, with its root cause's when that says more: Kafka's clients
-   * fail to start with "Failed to construct kafka consumer" and the reason (a JAAS configuration it
-   * cannot read, a bootstrap address it cannot resolve) in the cause.
+   * A failure's message and its causes' on one line, each said once: Kafka's clients fail to start
+   * with "Failed to construct kafka consumer" and the reason (a trust store it cannot open, a
+   * bootstrap address it cannot resolve) in the causes.
    */
-  public static String withRootCause(Throwable e) {
-    String message = firstLine(e.getMessage());
-    Throwable root = rootOf(e);
-    if (root == e) {
-      return message;
+  public static String withCauses(Throwable e) {
+    StringBuilder line = new StringBuilder(firstLine(e.getMessage()));
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      String reason = firstLine(t.getMessage());
+      if (t.getMessage() != null && line.indexOf(reason) < 0) {
+        line.append(": ").append(reason);
+      }
     }
-    String reason = firstLine(root.getMessage());
-    return message.contains(reason) ? message : message + ": " + reason;
+    return line.toString();
   }
 
   private static Throwable rootOf(Throwable e) {

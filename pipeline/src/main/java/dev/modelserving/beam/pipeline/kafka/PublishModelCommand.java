@@ -170,7 +170,7 @@ public final class PublishModelCommand {
       }
       return 0;
     } catch (RuntimeException e) {
-      err.println(command + ": " + KafkaAccessException.withRootCause(e));
+      err.println(command + ": " + KafkaAccessException.withCauses(e));
       return 1;
     }
   }

@@ -91,7 +91,7 @@ public final class StatusCommand {
       err.println("status: " + e.getMessage());
       return 1;
     } catch (KafkaException | IllegalStateException e) {
-      err.println("status: cannot read topic '" + topic + "' at " + servers + ": " + KafkaAccessException.withRootCause(e));
+      err.println("status: cannot read topic '" + topic + "' at " + servers + ": " + KafkaAccessException.withCauses(e));
       return 1;
     }
     if (reports == null) {
