@@ -102,9 +102,13 @@ public final class KafkaAccessException extends IllegalStateException {
   /**
    * A failure's message and its causes' on one line, each said once: Kafka's clients fail to start
    * with "Failed to construct kafka consumer" and the reason (a trust store it cannot open, a
-   * bootstrap address it cannot resolve) in the causes.
+   * bootstrap address it cannot resolve) in the causes. A {@link KafkaAccessException}'s message
+   * alone: it names its cause.
    */
   public static String withCauses(Throwable e) {
+    if (e instanceof KafkaAccessException) {
+      return e.getMessage(); // says the cause already
+    }
     StringBuilder line = new StringBuilder(firstLine(e.getMessage()));
     for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
       String reason = firstLine(t.getMessage());

@@ -263,12 +263,18 @@ class KafkaClientConfigTest {
   }
 
   @Test
-  void everyCommandListsTheOptionsInItsHelp() {
+  void everyCommandListsTheOptionsInItsHelp() throws Exception {
     for (String help : List.of(PublishModelCommand.USAGE, RouteCommand.USAGE, StatusCommand.USAGE)) {
       for (String option : List.of("--kafkaPropertiesFile PATH", "--kafkaProperties K=V", "--consumerProperties K=V",
           "--producerProperties K=V")) {
         assertThat(help, containsString(option));
       }
+    }
+    ByteArrayOutputStream help = new ByteArrayOutputStream();
+    ServingMain.serve(new String[] {"--help"}, new PrintStream(help, true, StandardCharsets.UTF_8), System.err);
+    for (String option : List.of("--kafkaPropertiesFile=<String>", "--kafkaProperties=<String>",
+        "--consumerProperties=<String>", "--producerProperties=<String>")) {
+      assertThat(help.toString(StandardCharsets.UTF_8), containsString(option));
     }
   }
 
