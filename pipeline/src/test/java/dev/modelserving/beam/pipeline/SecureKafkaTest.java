@@ -70,7 +70,10 @@ class SecureKafkaTest {
   @BeforeAll
   void startKafka(@TempDir Path files) throws Exception {
     EmbeddedKafkaBroker.quietKafkaLogging();
-    broker = EmbeddedKafkaBroker.startSaslPlain(0, Map.of(USER, PASSWORD, "bob", "bob-secret"));
+    // With ACLs: alice may do anything, bob (no ACLs) only log in.
+    broker = EmbeddedKafkaBroker.startSaslPlain(0, Map.of(USER, PASSWORD, "bob", "bob-secret"), Map.of(
+        "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "super.users", "User:embedded-broker;User:ANONYMOUS;User:" + USER));
     rightCredentials = write(files.resolve("alice.properties"), broker.clientProperties(USER, PASSWORD));
     wrongPassword = write(files.resolve("wrong.properties"), broker.clientProperties(USER, "not-her-password"));
     refused = "Kafka refused the credentials at " + broker.bootstrapServers()
@@ -192,6 +195,22 @@ class SecureKafkaTest {
     assertThat(serve.status, equalTo(1));
     assertThat(serve.err, equalTo("serve: " + refused + "\n"));
     assertThat("the password is never shown", publish.err + serve.err, not(containsString("not-her-password")));
+  }
+
+  @Test
+  @Timeout(120)
+  void aUserWithoutAclsIsToldWhatKafkaDidNotAllow() throws Exception {
+    Path bob = write(Files.createTempFile("bob", ".properties"), broker.clientProperties("bob", "bob-secret"));
+    try {
+      Command publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+          "--topic=models-bob", "--remove", "--dataType=wine", "--name=wine-linear", "--kafkaPropertiesFile=" + bob);
+      assertThat(publish.status, equalTo(1));
+      assertThat(publish.err, equalTo("publish-model: Kafka at " + broker.bootstrapServers()
+          + " (SASL_PLAINTEXT/PLAIN) does not allow the client to create the topics [models-bob]: "
+          + "Authorization failed. (the user needs ACLs for it)\n"));
+    } finally {
+      Files.delete(bob);
+    }
   }
 
   @Test

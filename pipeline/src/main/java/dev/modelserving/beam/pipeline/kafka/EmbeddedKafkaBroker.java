@@ -128,7 +128,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    *     or a user has the broker's own name
    */
   public static EmbeddedKafkaBroker startSaslPlain(int port, Map<String, String> users) {
-    return start(port, Map.of(), BrokerListener.saslPlain(users));
+    return startSaslPlain(port, users, Map.of());
+  }
+
+  /**
+   * Like {@link #startSaslPlain(int, Map)}, with broker settings that override the defaults, e.g. an
+   * authorizer ({@code authorizer.class.name}, {@code super.users}: the broker logs in as {@code
+   * User:embedded-broker}, and reaches its controller as {@code User:ANONYMOUS}).
+   */
+  public static EmbeddedKafkaBroker startSaslPlain(int port, Map<String, String> users, Map<String, String> overrides) {
+    return start(port, overrides, BrokerListener.saslPlain(users));
   }
 
   /**

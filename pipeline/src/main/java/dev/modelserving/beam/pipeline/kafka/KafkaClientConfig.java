@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -268,13 +269,16 @@ public final class KafkaClientConfig implements Serializable {
     }
   }
 
+  /** Unknown settings already warned about: the options are resolved more than once per run. */
+  private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
   private static void warnIfUnknown(String source, Map<String, String> settings, ConfigDef... defs) {
     for (String key : settings.keySet()) {
       boolean known = false;
       for (ConfigDef def : defs) {
         known |= def.names().contains(key);
       }
-      if (!known) {
+      if (!known && WARNED.add(source + " " + key)) {
         LOG.warn("{}: '{}' is not a setting of Kafka's {} client; it is passed on as given (a plug-in may read it)",
             source, key, defs.length == 1 ? (defs[0] == CONSUMER_DEF ? "consumer" : "producer") : "consumer, producer or admin");
       }

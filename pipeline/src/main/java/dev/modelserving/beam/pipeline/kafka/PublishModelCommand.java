@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ public final class PublishModelCommand {
 
   /** A command's value options and the Kafka client options every command takes ({@link KafkaClientConfig#OPTIONS}). */
   static Set<String> withKafkaClientOptions(String... options) {
-    Set<String> all = new java.util.HashSet<>(Set.of(options));
+    Set<String> all = new HashSet<>(Set.of(options));
     all.addAll(KafkaClientConfig.OPTIONS);
     return Set.copyOf(all);
   }
