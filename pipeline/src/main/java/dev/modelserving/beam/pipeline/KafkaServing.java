@@ -2,6 +2,8 @@ package dev.modelserving.beam.pipeline;
 
 import dev.modelserving.beam.pipeline.io.ParseModels;
 import dev.modelserving.beam.pipeline.record.RecordSchema;
+import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
+import dev.modelserving.beam.pipeline.kafka.KafkaIOSettings;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelTopicBootstrap;
 import java.util.List;
@@ -36,6 +38,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * starts from the model set it describes (the latest loadable version of every model, the latest
  * routing; see {@link ModelTopicBootstrap}); its model stream then continues from there. With a checkpoint it resumes where the checkpoint says. The data topic uses {@code --consumerGroup} and
  * commits its offsets when a checkpoint is finalized.
+ *
+ * <p>Every reader and writer gets the user's Kafka client settings ({@link KafkaClientConfig}: TLS,
+ * SASL, timeouts), on top of the application's defaults and below its required settings.
  */
 public final class KafkaServing {
   private KafkaServing() {}
@@ -56,29 +61,28 @@ public final class KafkaServing {
     Pipeline p = Pipeline.create(o);
     RecordSchema schema = ServingPipeline.recordSchema(o, null);
 
-    KafkaIO.Read<String, String> readRecords = KafkaIO.<String, String>read()
+    KafkaClientConfig clients = KafkaClientConfig.from(o);
+    KafkaIO.Read<String, String> readRecords = KafkaIOSettings.read(KafkaIO.<String, String>read()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(o.getDataTopic())
         .withKeyDeserializer(StringDeserializer.class)
-        .withValueDeserializer(StringDeserializer.class)
-        .withConsumerConfigUpdates(Map.of(
-            ConsumerConfig.GROUP_ID_CONFIG, o.getConsumerGroup(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        .withValueDeserializer(StringDeserializer.class), clients,
+        Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        Map.of(ConsumerConfig.GROUP_ID_CONFIG, o.getConsumerGroup(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED))
         .commitOffsetsInFinalize();
     if (o.getMaxRecords() > 0) {
       readRecords = readRecords.withMaxNumRecords(o.getMaxRecords());
     }
-    KafkaIO.Read<String, byte[]> readModels = KafkaIO.<String, byte[]>read()
+    KafkaIO.Read<String, byte[]> readModels = KafkaIOSettings.read(KafkaIO.<String, byte[]>read()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(o.getModelTopic())
         .withKeyDeserializer(StringDeserializer.class)
-        .withValueDeserializer(ByteArrayDeserializer.class)
-        .withConsumerConfigUpdates(Map.of(
-            ConsumerConfig.GROUP_ID_CONFIG, modelGroup(o),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED,
-            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES));
+        .withValueDeserializer(ByteArrayDeserializer.class), clients,
+        Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES),
+        Map.of(ConsumerConfig.GROUP_ID_CONFIG, modelGroup(o),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED));
     if (o.getMaxModels() > 0) {
       readModels = readModels.withMaxNumRecords(o.getMaxModels());
     }
@@ -95,7 +99,7 @@ public final class KafkaServing {
     // A restored run has its models in the checkpoint, and its model reader resumes from the checkpoint's offsets.
     List<KV<String, byte[]>> latest = o.getRestoredFrom() != null ? List.of()
         : ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o),
-            schema.getColumns().isEmpty() ? null : schema.getColumns());
+            schema.getColumns().isEmpty() ? null : schema.getColumns(), clients);
     // nullable: a tombstone (null value) on the compacted topic must reach ParseModels, not fail the coder
     Coder<KV<String, byte[]>> messageCoder =
         KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(ByteArrayCoder.of()));
@@ -109,25 +113,26 @@ public final class KafkaServing {
         lines, models.get(ParseModels.MODELS), models.get(ParseModels.REJECTED), schema, o, false);
 
     OutputDelivery delivery = OutputDelivery.of(o);
-    out.scoredJson.apply("WriteScored", delivery.apply(keyedWriter(o, o.getOutputTopic()), o, "scored"));
-    out.reviewJson.apply("WriteReview", delivery.apply(keyedWriter(o, o.getReviewTopic()), o, "review"));
+    out.scoredJson.apply("WriteScored", delivery.apply(keyedWriter(o, o.getOutputTopic(), clients), o, "scored"));
+    out.reviewJson.apply("WriteReview", delivery.apply(keyedWriter(o, o.getReviewTopic(), clients), o, "review"));
     out.comparisonsJson.apply("WriteShadowComparisons",
-        delivery.apply(keyedWriter(o, o.getComparisonTopic()), o, "comparisons"));
-    out.failuresJson.apply("WriteDeadLetters", delivery.apply(KafkaIO.<Void, String>write()
+        delivery.apply(keyedWriter(o, o.getComparisonTopic(), clients), o, "comparisons"));
+    out.failuresJson.apply("WriteDeadLetters", delivery.apply(KafkaIOSettings.write(KafkaIO.<Void, String>write()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(o.getDeadLetterTopic())
-        .withValueSerializer(StringSerializer.class), o, "dead-letters")
+        .withValueSerializer(StringSerializer.class), clients), o, "dead-letters")
         .values());
 
-    StatusTopic.write(out.statusJson, o);
+    StatusTopic.write(out.statusJson, o, clients);
     return p;
   }
 
-  private static KafkaIO.Write<String, String> keyedWriter(ServingOptions o, String topic) {
-    return KafkaIO.<String, String>write()
+  /** A writer of JSON keyed by record id or data type, with the user's producer settings. */
+  static KafkaIO.Write<String, String> keyedWriter(ServingOptions o, String topic, KafkaClientConfig clients) {
+    return KafkaIOSettings.write(KafkaIO.<String, String>write()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(topic)
         .withKeySerializer(StringSerializer.class)
-        .withValueSerializer(StringSerializer.class);
+        .withValueSerializer(StringSerializer.class), clients);
   }
 }

@@ -1,5 +1,6 @@
 package dev.modelserving.beam.pipeline;
 
+import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
 import java.util.List;
 
 /**
@@ -36,6 +37,7 @@ public final class OptionChecks {
       FileServing.policies(o); // the policies, and the model files they name
     } else {
       PolicyOptions.from(o);
+      KafkaClientConfig.from(o); // the properties file exists, the lists parse, no reserved setting
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.modelserving.beam.pipeline;
 
+import dev.modelserving.beam.pipeline.kafka.KafkaAccessException;
+import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -14,6 +16,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.kafka.common.KafkaException;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +36,10 @@ public final class ServingMain {
 
   /**
    * The {@code serve} command: runs the pipeline, prints how it ended and its serving counters to
-   * {@code out}, and returns the exit status: 0 when the run ended or was stopped, 1 when it failed,
-   * 2 for a bad option (one line on {@code err}). {@code --help} prints the options with their
-   * defaults.
+   * {@code out}, and returns the exit status: 0 when the run ended or was stopped, 1 when it failed
+   * (also when Kafka refuses the client's credentials or does not answer before the pipeline starts:
+   * one line on {@code err}), 2 for a bad option (one line on {@code err}). {@code --help} prints
+   * the options with their defaults.
    */
   public static int serve(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (asksForServingHelp(args)) {
@@ -49,6 +53,13 @@ public final class ServingMain {
       pipeline = build(options);
     } catch (IllegalArgumentException | UncheckedIOException e) {
       err.println("serve: " + firstLine(e.getMessage()));
+      return 2;
+    } catch (KafkaAccessException e) {
+      err.println("serve: " + firstLine(e.getMessage()));
+      return 1;
+    } catch (KafkaException e) {
+      // a client that cannot start: a login module it cannot read, brokers it cannot resolve
+      err.println("serve: " + KafkaAccessException.withCauses(e));
       return 2;
     }
     PipelineResult result = awaitEnd(pipeline.run(), options.getDurationSeconds());
@@ -185,11 +196,21 @@ public final class ServingMain {
     return awaitEnd(build(options).run(), options.getDurationSeconds());
   }
 
-  /** The pipeline for the options: on files with --inputFile, else on Kafka (creating missing topics). */
+  /**
+   * The pipeline for the options: on files with --inputFile, else on Kafka (creating missing topics).
+   *
+   * @throws KafkaAccessException if Kafka refuses the client's credentials or does not answer
+   */
   static Pipeline build(ServingOptions options) {
     boolean fileMode = options.getInputFile() != null;
-    if (!fileMode && options.getCreateTopics()) {
-      KafkaTopics.ensureTopics(options.getBootstrapServers(), ServingTopics.of(options));
+    if (!fileMode) {
+      KafkaClientConfig clients = KafkaClientConfig.from(options);
+      if (!clients.isEmpty()) {
+        LOG.info("{} (on top of the application's defaults, for every Kafka client)", clients);
+      }
+      if (options.getCreateTopics()) {
+        KafkaTopics.ensureTopics(options.getBootstrapServers(), ServingTopics.of(options), clients);
+      }
     }
     return fileMode ? FileServing.build(options) : KafkaServing.build(options);
   }

@@ -1,5 +1,6 @@
 package dev.modelserving.beam.pipeline;
 
+import dev.modelserving.beam.pipeline.kafka.KafkaClientOptions;
 import java.util.List;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -9,10 +10,11 @@ import org.apache.beam.sdk.options.StreamingOptions;
 /**
  * Options of the serving pipeline. Kafka mode is the default; give {@code --inputFile} and {@code
  * --modelFiles} to score files instead. {@code --policy} (and {@code --policies} per data type)
- * chooses how the models of a data type's set answer ({@link PolicyOptions}). {@code
- * --help=ServingOptions} lists them all.
+ * chooses how the models of a data type's set answer ({@link PolicyOptions}); the Kafka client
+ * settings (TLS, SASL, timeouts) come from {@link KafkaClientOptions}. {@code --help=ServingOptions}
+ * lists them all.
  */
-public interface ServingOptions extends PipelineOptions, StreamingOptions, RecoveryOptions {
+public interface ServingOptions extends PipelineOptions, StreamingOptions, RecoveryOptions, KafkaClientOptions {
 
   // ---- Kafka mode
   @Description("Kafka bootstrap servers")

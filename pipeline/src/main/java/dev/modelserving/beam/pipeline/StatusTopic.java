@@ -1,17 +1,11 @@
 package dev.modelserving.beam.pipeline;
 
+import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics.TopicSpec;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The model status stream on Kafka: every report as JSON, keyed by data type, to {@code
@@ -26,23 +20,15 @@ final class StatusTopic {
     return TopicSpec.compacted(1);
   }
 
-  private static void ensureExists(ServingOptions o) {
+  private static void ensureExists(ServingOptions o, KafkaClientConfig clients) {
     if (o.getCreateTopics()) {
-      KafkaTopics.ensureTopics(o.getBootstrapServers(), Map.of(o.getStatusTopic(), spec()));
+      KafkaTopics.ensureTopics(o.getBootstrapServers(), Map.of(o.getStatusTopic(), spec()), clients);
       return;
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.getBootstrapServers(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(o.getStatusTopic())) {
-        throw new IllegalArgumentException("--statusTopic '" + o.getStatusTopic() + "' does not exist and"
-            + " --createTopics=false: create it (compacted, 1 partition), or turn the model status stream off with"
-            + " --statusTopic= (empty)");
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot list the Kafka topics at " + o.getBootstrapServers() + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while listing Kafka topics", e);
+    if (!KafkaTopics.listTopics(o.getBootstrapServers(), clients).contains(o.getStatusTopic())) {
+      throw new IllegalArgumentException("--statusTopic '" + o.getStatusTopic() + "' does not exist and"
+          + " --createTopics=false: create it (compacted, 1 partition), or turn the model status stream off with"
+          + " --statusTopic= (empty)");
     }
   }
 
@@ -58,15 +44,11 @@ final class StatusTopic {
    *
    * @throws IllegalArgumentException if the topic is missing and may not be created
    */
-  static void write(PCollection<KV<String, String>> statusJson, ServingOptions o) {
+  static void write(PCollection<KV<String, String>> statusJson, ServingOptions o, KafkaClientConfig clients) {
     if (!isOn(o)) {
       return;
     }
-    ensureExists(o);
-    statusJson.apply("WriteModelStatus", KafkaIO.<String, String>write()
-        .withBootstrapServers(o.getBootstrapServers())
-        .withTopic(o.getStatusTopic())
-        .withKeySerializer(StringSerializer.class)
-        .withValueSerializer(StringSerializer.class));
+    ensureExists(o, clients);
+    statusJson.apply("WriteModelStatus", KafkaServing.keyedWriter(o, o.getStatusTopic(), clients));
   }
 }

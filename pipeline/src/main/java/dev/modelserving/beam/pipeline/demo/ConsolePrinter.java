@@ -3,12 +3,13 @@ package dev.modelserving.beam.pipeline.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.beam.pipeline.ServingOptions;
+import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,15 +38,16 @@ final class ConsolePrinter implements Runnable {
   private volatile boolean running = true;
 
   /**
+   * @param clients the user's Kafka client settings, over the printer's defaults
    * @param printEvery print every n-th scored, review and comparison record (failures always)
    * @param tally where the traces are counted
    */
-  ConsolePrinter(String bootstrapServers, ServingOptions topics, PrintStream out, int printEvery, DecisionTally tally) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-console");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+  ConsolePrinter(String bootstrapServers, KafkaClientConfig clients, ServingOptions topics, PrintStream out,
+      int printEvery, DecisionTally tally) {
+    Map<String, Object> config = clients.consumerConfig(bootstrapServers,
+        Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        Map.of(ConsumerConfig.GROUP_ID_CONFIG, "demo-console"));
+    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     this.consumer.subscribe(new ArrayList<>(new LinkedHashSet<>(List.of(topics.getOutputTopic(),
         topics.getDeadLetterTopic(), topics.getReviewTopic(), topics.getComparisonTopic()))));
     this.outputTopic = topics.getOutputTopic();

@@ -6,12 +6,14 @@ import dev.modelserving.beam.pipeline.ServingMain;
 import dev.modelserving.beam.pipeline.ServingReport;
 import dev.modelserving.beam.pipeline.ServingTopics;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
 import dev.modelserving.beam.testdata.WineSchema;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,33 +57,67 @@ public final class DemoMain {
       System.exit(2);
       return;
     }
+    boolean sasl;
+    try {
+      sasl = saslPlain(options.getKafkaSecurity());
+    } catch (IllegalArgumentException e) {
+      System.err.println("demo: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     EmbeddedKafkaBroker.quietKafkaLogging();
-    System.out.println("Starting an embedded Kafka broker on 127.0.0.1 ...");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.getKafkaPort())) {
+    System.out.println("Starting an embedded Kafka broker on 127.0.0.1" + (sasl ? " with SASL/PLAIN" : "") + " ...");
+    String password = UUID.randomUUID().toString();
+    try (EmbeddedKafkaBroker broker = sasl
+        ? EmbeddedKafkaBroker.startSaslPlain(options.getKafkaPort(), Map.of(DEMO_USER, password))
+        : EmbeddedKafkaBroker.start(options.getKafkaPort())) {
+      if (sasl && options.getKafkaPropertiesFile() == null) {
+        Path file = DemoClientProperties.write(broker.clientProperties(DEMO_USER, password));
+        options.setKafkaPropertiesFile(file.toString());
+        System.out.println("Clients log in as '" + DEMO_USER + "' with the settings in " + file
+            + " (readable by you only; deleted at exit): pass --kafkaPropertiesFile=" + file
+            + " to publish-model, route and status");
+      }
       run(options, mode, args, broker, testdata);
+    }
+  }
+
+  /** The user clients log in as on the demo's SASL/PLAIN broker. */
+  static final String DEMO_USER = "demo";
+
+  /** True for --kafkaSecurity=sasl-plain, false for plaintext. */
+  static boolean saslPlain(String security) {
+    switch (security.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "plaintext":
+        return false;
+      case "sasl-plain":
+        return true;
+      default:
+        throw new IllegalArgumentException("--kafkaSecurity must be 'plaintext' or 'sasl-plain', not '" + security + "'");
     }
   }
 
   private static void run(DemoOptions options, DemoMode mode, String[] args, EmbeddedKafkaBroker broker,
       Path testdata) throws Exception {
     options.setBootstrapServers(broker.bootstrapServers());
-    KafkaTopics.ensureTopics(broker.bootstrapServers(), ServingTopics.of(options));
+    KafkaClientConfig clients = KafkaClientConfig.from(options);
+    KafkaTopics.ensureTopics(broker.bootstrapServers(), ServingTopics.of(options), clients);
     System.out.println("Kafka is up at " + broker.bootstrapServers() + "; topics: data '" + options.getDataTopic()
         + "', models '" + options.getModelTopic() + "' (compacted), output '" + options.getOutputTopic()
         + "', review '" + options.getReviewTopic() + "', shadow comparisons '" + options.getComparisonTopic()
         + "', dead letters '" + options.getDeadLetterTopic() + "'");
 
-    ModelPublisher modelPublisher = new ModelPublisher(broker.bootstrapServers());
+    ModelPublisher modelPublisher = new ModelPublisher(broker.bootstrapServers(), clients);
     DemoScenario scenario = mode.scenario(modelPublisher, options, testdata);
     scenario.start();
 
     ServingMain.applyRunnerDefaults(options, args);
     PipelineResult pipeline = KafkaServing.build(options).run();
 
-    DemoRecordPublisher records = new DemoRecordPublisher(broker.bootstrapServers(), options.getDataTopic(),
-        testdata.resolve("wine.csv"), options.getRecordsPerSecond(), options.getBadRecordEvery());
+    DemoRecordPublisher records = new DemoRecordPublisher(broker.bootstrapServers(), clients,
+        options.getDataTopic(), testdata.resolve("wine.csv"), options.getRecordsPerSecond(), options.getBadRecordEvery());
     DecisionTally tally = new DecisionTally();
-    ConsolePrinter printer = new ConsolePrinter(broker.bootstrapServers(), options, System.out,
+    ConsolePrinter printer = new ConsolePrinter(broker.bootstrapServers(), clients, options, System.out,
         mode.printEvery(options), tally);
     Thread recordThread = new Thread(records, "demo-records");
     Thread printerThread = new Thread(printer, "demo-console");

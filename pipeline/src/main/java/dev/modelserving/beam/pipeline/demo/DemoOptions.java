@@ -12,6 +12,14 @@ public interface DemoOptions extends ServingOptions {
 
   void setKafkaPort(int value);
 
+  @Description("The embedded broker's client listener: 'plaintext', or 'sasl-plain' (SASL/PLAIN: the demo makes a user"
+      + " 'demo' with a random password, writes the client settings to a properties file only you can read, uses it"
+      + " for every client unless --kafkaPropertiesFile is given, and prints its path for publish-model and status)")
+  @Default.String("plaintext")
+  String getKafkaSecurity();
+
+  void setKafkaSecurity(String value);
+
   @Description("Records published per second")
   @Default.Double(10)
   double getRecordsPerSecond();

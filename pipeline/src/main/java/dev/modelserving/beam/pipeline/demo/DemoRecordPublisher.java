@@ -1,11 +1,12 @@
 package dev.modelserving.beam.pipeline.demo;
 
+import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -33,18 +34,17 @@ final class DemoRecordPublisher implements Runnable, AutoCloseable {
   private final AtomicLong sentBad = new AtomicLong();
   private volatile boolean running = true;
 
-  DemoRecordPublisher(String bootstrapServers, String topic, Path csv, double recordsPerSecond, int badEvery)
-      throws IOException {
+  /** @param clients the user's Kafka client settings, over the publisher's defaults */
+  DemoRecordPublisher(String bootstrapServers, KafkaClientConfig clients, String topic, Path csv,
+      double recordsPerSecond, int badEvery) throws IOException {
     List<String> all = Files.readAllLines(csv, StandardCharsets.UTF_8);
     this.lines = all.subList(1, all.size());
     this.topic = topic;
     this.recordsPerSecond = recordsPerSecond;
     this.badEvery = badEvery;
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    Map<String, Object> config = clients.producerConfig(bootstrapServers,
+        Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5), Map.of());
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
   }
 
   @Override

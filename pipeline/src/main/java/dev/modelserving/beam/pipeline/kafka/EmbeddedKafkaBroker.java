@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * with {@link #createTopic} or {@link KafkaTopics#ensureTopics}, so that a misspelt topic name
  * fails instead of silently creating a non-compacted topic.
  *
+ * <p>{@link #startSaslPlain} starts it with a SASL/PLAIN client listener ({@code SASL_PLAINTEXT}):
+ * clients must then log in as one of its users ({@link #clientProperties(String, String)}); {@link
+ * #startSsl} with a TLS one.
+ *
  * <p>Like any Kafka server, the broker may halt the JVM on an unrecoverable fault (e.g. its log
  * directory disappearing while it runs).
  */
@@ -61,13 +66,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final KafkaRaftServer server;
+  private final BrokerListener listener;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort, KafkaRaftServer server) {
+  private EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort, KafkaRaftServer server,
+      BrokerListener listener) {
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.server = server;
+    this.listener = listener;
   }
 
   /**
@@ -106,6 +114,44 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * {@code "message.max.bytes"}, {@code "auto.create.topics.enable"}).
    */
   public static EmbeddedKafkaBroker start(int port, Map<String, String> overrides) {
+    return start(port, overrides, BrokerListener.PLAINTEXT);
+  }
+
+  /**
+   * Starts a broker whose client listener ({@code 127.0.0.1:port}, 0 for a free port) takes only
+   * SASL/PLAIN over plain TCP ({@code SASL_PLAINTEXT}) and knows these users (name to password).
+   * A client without credentials or with a wrong password is refused. The broker logs in as a user
+   * of its own between brokers and for its own admin use ({@link #admin()}, {@link #createTopic});
+   * the KRaft controller listener stays PLAINTEXT on loopback. No authorizer: any user may do anything.
+   *
+   * @throws IllegalArgumentException if no user is given, a name or password is empty or holds '"',
+   *     or a user has the broker's own name
+   */
+  public static EmbeddedKafkaBroker startSaslPlain(int port, Map<String, String> users) {
+    return startSaslPlain(port, users, Map.of());
+  }
+
+  /**
+   * Like {@link #startSaslPlain(int, Map)}, with broker settings that override the defaults, e.g. an
+   * authorizer ({@code authorizer.class.name}, {@code super.users}: the broker logs in as {@code
+   * User:embedded-broker}, and reaches its controller as {@code User:ANONYMOUS}).
+   */
+  public static EmbeddedKafkaBroker startSaslPlain(int port, Map<String, String> users, Map<String, String> overrides) {
+    return start(port, overrides, BrokerListener.saslPlain(users));
+  }
+
+  /**
+   * Starts a broker whose client listener ({@code 127.0.0.1:port}, 0 for a free port) takes only TLS
+   * ({@code SSL}), with its key and certificate in the PKCS12 {@code keyStore} and the certificates
+   * it trusts (its own, as it talks to itself) in the PKCS12 {@code trustStore}, both protected by
+   * {@code password}. The certificate must name 127.0.0.1 (a subject alternative name), as clients
+   * check it. Clients are not asked for certificates; {@link #clientConfig()} trusts the broker.
+   */
+  public static EmbeddedKafkaBroker startSsl(int port, Path keyStore, Path trustStore, String password) {
+    return start(port, Map.of(), BrokerListener.ssl(keyStore, trustStore, password));
+  }
+
+  private static EmbeddedKafkaBroker start(int port, Map<String, String> overrides, BrokerListener listener) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0 (any free port) or 1..65535, was " + port);
     }
@@ -122,16 +168,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     KafkaRaftServer server = null;
     try {
       Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
+      props.putAll(listener.brokerProperties(HOST, brokerPort, controllerPort));
       overrides.forEach(props::setProperty);
       format(dataDir, props);
       KafkaConfig config = new KafkaConfig(props, false);
       server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, controllerPort, server);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, controllerPort, server, listener);
       broker.awaitReady(deadlineNanos);
       LOG.info(
-          "Kafka broker started on {} (controller port {}) in {} ms, data in {}",
+          "Kafka broker started on {} ({}; controller port {}) in {} ms, data in {}",
           broker.bootstrapServers(),
+          listener,
           controllerPort,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
           dataDir);
@@ -155,11 +203,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", String.valueOf(NODE_ID));
     p.setProperty("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.putAll(BrokerListener.PLAINTEXT.brokerProperties(HOST, brokerPort, controllerPort));
     p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
     p.setProperty("log.dirs", dataDir.resolve("logs").toString());
     p.setProperty("auto.create.topics.enable", "false");
     p.setProperty("num.partitions", "1");
@@ -239,7 +284,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return HOST + ":" + port;
   }
 
-  /** The client (PLAINTEXT) port. */
+  /** The client port (PLAINTEXT, SASL_PLAINTEXT for {@link #startSaslPlain}, SSL for {@link #startSsl}). */
   public int port() {
     return port;
   }
@@ -254,12 +299,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return dataDir;
   }
 
-  /** A new AdminClient for this broker; the caller closes it. */
+  /**
+   * The client settings ({@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config})
+   * that log in to a {@linkplain #startSaslPlain SASL/PLAIN broker} as {@code user} with {@code
+   * password}, right or wrong.
+   *
+   * @throws IllegalStateException if the broker does not take SASL
+   */
+  public Map<String, String> clientProperties(String user, String password) {
+    if (!listener.isSasl()) {
+      throw new IllegalStateException("the broker's client listener is " + listener + ": it takes no SASL login");
+    }
+    return BrokerListener.login(user, password);
+  }
+
+  /**
+   * The settings this class's own clients use: none on PLAINTEXT, the broker's own login on SASL,
+   * the broker's trust store on TLS (what any client of it needs).
+   */
+  public KafkaClientConfig clientConfig() {
+    return listener.ownClient().isEmpty() ? KafkaClientConfig.none()
+        : KafkaClientConfig.of(listener.ownClient(), Map.of(), Map.of());
+  }
+
+  /** The security of the client listener: {@code PLAINTEXT}, {@code SASL_PLAINTEXT/PLAIN} or {@code SSL}. */
+  public String security() {
+    return listener.toString();
+  }
+
+  /** A new AdminClient for this broker (with {@link #clientConfig()}); the caller closes it. */
   public Admin admin() {
-    return Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+    Map<String, Object> config = new HashMap<>(listener.ownClient());
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+    return Admin.create(config);
   }
 
   /**
@@ -269,7 +343,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public void createTopic(String name, int partitions, boolean compacted) {
     KafkaTopics.ensureTopics(
         bootstrapServers(),
-        Map.of(name, compacted ? KafkaTopics.TopicSpec.compacted(partitions) : KafkaTopics.TopicSpec.of(partitions)));
+        Map.of(name, compacted ? KafkaTopics.TopicSpec.compacted(partitions) : KafkaTopics.TopicSpec.of(partitions)),
+        clientConfig());
   }
 
   /** Shuts the broker down cleanly, waits for it, and deletes its data. Idempotent. */

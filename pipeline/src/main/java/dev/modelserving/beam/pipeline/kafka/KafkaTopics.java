@@ -215,12 +215,48 @@ public final class KafkaTopics {
    * that should be compacted is not. Returns the names of the topics this call created.
    */
   public static Set<String> ensureTopics(String bootstrapServers, Map<String, TopicSpec> topics) {
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+    return ensureTopics(bootstrapServers, topics, KafkaClientConfig.none());
+  }
+
+  /**
+   * {@link #ensureTopics(String, Map)} with an admin client that has the user's settings ({@code
+   * clients}: security, timeouts).
+   *
+   * @throws KafkaAccessException if Kafka refuses the client or does not answer in time
+   */
+  public static Set<String> ensureTopics(String bootstrapServers, Map<String, TopicSpec> topics,
+      KafkaClientConfig clients) {
+    Map<String, Object> config = adminConfig(bootstrapServers, clients);
+    try (Admin admin = Admin.create(config)) {
       return ensureTopics(admin, topics);
+    } catch (RuntimeException e) {
+      throw KafkaAccessException.orElse("create the topics " + topics.keySet(), config, e, e);
     }
+  }
+
+  /**
+   * The names of the topics at {@code bootstrapServers}, listed with the user's settings.
+   *
+   * @throws KafkaAccessException if Kafka refuses the client or does not answer in time
+   */
+  public static Set<String> listTopics(String bootstrapServers, KafkaClientConfig clients) {
+    Map<String, Object> config = adminConfig(bootstrapServers, clients);
+    try (Admin admin = Admin.create(config)) {
+      return admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      throw KafkaAccessException.orElse("list the topics", config, e,
+          new IllegalStateException("cannot list the Kafka topics at " + bootstrapServers + ": " + e, e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing Kafka topics", e);
+    }
+  }
+
+  /** An admin client's configuration: the application's timeouts, the user's settings over them. */
+  static Map<String, Object> adminConfig(String bootstrapServers, KafkaClientConfig clients) {
+    return clients.adminConfig(bootstrapServers, Map.of(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
   }
 
   /** {@link #ensureTopics(String, Map)} with an AdminClient the caller owns. */

@@ -46,26 +46,45 @@ public final class ModelPublisher implements AutoCloseable {
 
   private final Producer<String, byte[]> producer;
   private final boolean ownsProducer;
+  /** The producer's configuration, for error messages (its brokers and security); empty for a caller's producer. */
+  private final Map<String, Object> config;
 
   /** A publisher with its own producer for these brokers (acks=all, idempotent, lz4). */
   public ModelPublisher(String bootstrapServers) {
-    this(new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(), new ByteArraySerializer()), true);
+    this(bootstrapServers, KafkaClientConfig.none());
+  }
+
+  /**
+   * A publisher with its own producer for these brokers, with the user's settings ({@code
+   * clients}: security, timeouts) over the defaults of {@link #producerConfig(String)}.
+   */
+  public ModelPublisher(String bootstrapServers, KafkaClientConfig clients) {
+    this(producerConfig(bootstrapServers, clients));
+  }
+
+  private ModelPublisher(Map<String, Object> config) {
+    this(new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()), true, config);
   }
 
   /** A publisher over a producer the caller owns (and closes). */
   public ModelPublisher(Producer<String, byte[]> producer) {
-    this(producer, false);
+    this(producer, false, Map.of());
   }
 
-  private ModelPublisher(Producer<String, byte[]> producer, boolean ownsProducer) {
+  private ModelPublisher(Producer<String, byte[]> producer, boolean ownsProducer, Map<String, Object> config) {
     this.producer = producer;
     this.ownsProducer = ownsProducer;
+    this.config = config;
   }
 
   /** Producer settings for model messages: durable, and large enough for big models. */
   public static Map<String, Object> producerConfig(String bootstrapServers) {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    return producerConfig(bootstrapServers, KafkaClientConfig.none());
+  }
+
+  /** {@link #producerConfig(String)} with the user's settings ({@code clients}) over those defaults. */
+  public static Map<String, Object> producerConfig(String bootstrapServers, KafkaClientConfig clients) {
+    return clients.producerConfig(bootstrapServers, Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
@@ -74,7 +93,7 @@ public final class ModelPublisher implements AutoCloseable {
         // a missing topic fails after this instead of the default 60 s
         ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 45_000);
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 45_000), Map.of());
   }
 
   /**
@@ -183,6 +202,7 @@ public final class ModelPublisher implements AutoCloseable {
           "model " + ModelDescriptors.describe(descriptor) + " is " + value.length + " bytes, more than the "
               + KafkaTopics.MAX_MODEL_MESSAGE_BYTES + " bytes a model message may have; publish it by location instead");
     }
+    String action = "publish " + ModelDescriptors.describe(descriptor) + " to topic '" + topic + "'";
     try {
       RecordMetadata ack = producer.send(new ProducerRecord<>(topic, key, value)).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       LOG.info("published {}{} ({} bytes) to {}-{} at offset {} with key '{}'",
@@ -190,18 +210,30 @@ public final class ModelPublisher implements AutoCloseable {
           ack.topic(), ack.partition(), ack.offset(), key);
       return ack;
     } catch (ExecutionException e) {
-      throw new IllegalStateException(
+      throw accessProblemOr(action, e, new IllegalStateException(
           "Kafka did not accept model message " + ModelDescriptors.describe(descriptor) + " on topic '" + topic + "': "
-              + e.getCause() + " (does the topic exist? create it with KafkaTopics.ensureTopics)", e.getCause());
+              + e.getCause() + " (does the topic exist? create it with KafkaTopics.ensureTopics)", e.getCause()));
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw new IllegalStateException(
-          "cannot send model to topic '" + topic + "': " + e.getMessage() + " (is the broker up and does the topic exist?)", e);
+      throw accessProblemOr(action, e, new IllegalStateException(
+          "cannot send model to topic '" + topic + "': " + e.getMessage() + " (is the broker up and does the topic exist?)", e));
+    } catch (org.apache.kafka.common.errors.AuthenticationException
+        | org.apache.kafka.common.errors.AuthorizationException e) {
+      throw accessProblemOr(action, e, e);
     } catch (TimeoutException e) {
       throw new IllegalStateException("no acknowledgement from Kafka for the model within " + ACK_TIMEOUT_SECONDS + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while publishing a model", e);
     }
+  }
+
+  /** Kafka's refusal of the credentials or of the operation as a {@link KafkaAccessException}, else {@code otherwise}. */
+  private RuntimeException accessProblemOr(String action, Exception e, RuntimeException otherwise) {
+    if (config.isEmpty()) {
+      return otherwise; // a caller's producer: its brokers and security are unknown here
+    }
+    KafkaAccessException refusal = KafkaAccessException.refusal(action, config, e);
+    return refusal != null ? refusal : otherwise;
   }
 
   /**

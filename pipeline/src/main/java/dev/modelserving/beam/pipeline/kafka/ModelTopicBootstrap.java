@@ -84,15 +84,25 @@ public final class ModelTopicBootstrap {
    */
   public static List<KV<String, byte[]>> latestModels(
       String bootstrapServers, String topic, String group, List<String> recordFields) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.GROUP_ID_CONFIG, group,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES);
+    return latestModels(bootstrapServers, topic, group, recordFields, KafkaClientConfig.none());
+  }
+
+  /**
+   * {@link #latestModels(String, String, String, List)} with a consumer that has the user's settings
+   * ({@code clients}: security, timeouts).
+   *
+   * @throws KafkaAccessException if Kafka refuses the consumer or does not answer in time
+   */
+  public static List<KV<String, byte[]>> latestModels(
+      String bootstrapServers, String topic, String group, List<String> recordFields, KafkaClientConfig clients) {
+    Map<String, Object> config = clients.consumerConfig(bootstrapServers,
+        Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES),
+        Map.of(ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      Duration callTimeout = callTimeout(config); // the consumer has checked it is a number
       List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo p : consumer.partitionsFor(topic, READ_TIMEOUT)) {
+      for (PartitionInfo p : consumer.partitionsFor(topic, callTimeout)) {
         partitions.add(new TopicPartition(topic, p.partition()));
       }
       if (partitions.isEmpty()) {
@@ -100,16 +110,24 @@ public final class ModelTopicBootstrap {
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, callTimeout);
       List<ConsumerRecord<String, byte[]>> messages = readUpTo(consumer, end);
       Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
       end.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
-      consumer.commitSync(commit, READ_TIMEOUT);
+      consumer.commitSync(commit, callTimeout);
       List<KV<String, byte[]>> start = startMessages(messages, recordFields);
       LOG.info("Model topic '{}': {} messages up to offsets {}; starting from {} message(s) that rebuild the model sets",
           topic, messages.size(), end.values(), start.size());
       return start;
+    } catch (RuntimeException e) {
+      throw KafkaAccessException.orElse("read the model topic '" + topic + "'", config, e, e);
     }
+  }
+
+  /** The bound of one call to Kafka: the consumer's {@code default.api.timeout.ms} when the user set it, else 60 s. */
+  private static Duration callTimeout(Map<String, Object> config) {
+    Object ms = config.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+    return ms == null ? READ_TIMEOUT : Duration.ofMillis(Long.parseLong(ms.toString().trim()));
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,10 @@ public final class PublishModelCommand {
       "                                so compaction drops the model's adds",
       "  --rollback                    make the previous version of model NAME current again; with --version V only if",
       "                                that previous version is V. Key DATATYPE/NAME/rollback",
+      String.join("\n", KafkaClientConfig.USAGE),
       "See also the route command for splitting traffic among the models of a data type.");
 
-  private static final Set<String> VALUE_OPTIONS = Set.of(
+  private static final Set<String> VALUE_OPTIONS = withKafkaClientOptions(
       "bootstrapServers", "topic", "file", "name", "dataType", "version", "format", "uuid", "description",
       "tensorColumns", "tensorInput", "outputs", "signature", "labels", "inputMapping");
   private static final Set<String> FLAG_OPTIONS = Set.of("remove", "rollback");
@@ -68,6 +70,13 @@ public final class PublishModelCommand {
   private static final Set<String> OPERATION_OPTIONS = Set.of("bootstrapServers", "topic", "dataType", "name");
 
   private PublishModelCommand() {}
+
+  /** A command's value options and the Kafka client options every command takes ({@link KafkaClientConfig#OPTIONS}). */
+  static Set<String> withKafkaClientOptions(String... options) {
+    Set<String> all = new HashSet<>(Set.of(options));
+    all.addAll(KafkaClientConfig.OPTIONS);
+    return Set.copyOf(all);
+  }
 
   /** Runs the command; exits the JVM with status 1 on failure and 2 on bad arguments. */
   public static void main(String[] args) {
@@ -90,9 +99,11 @@ public final class PublishModelCommand {
       return 0;
     }
     ModelDescriptor descriptor;
+    KafkaClientConfig clients;
     try {
       requireOption(options, "bootstrapServers");
       requireOption(options, "topic");
+      clients = KafkaClientConfig.fromCommandOptions(options);
       descriptor = descriptor(options);
     } catch (NoSuchFileException e) {
       err.println("publish-model: model file not found: " + e.getFile());
@@ -103,7 +114,8 @@ public final class PublishModelCommand {
       err.println("publish-model: cannot read the model: " + e);
       return 1;
     }
-    return publish("publish-model", options.get("bootstrapServers"), options.get("topic"), descriptor, out, err);
+    return publish("publish-model", options.get("bootstrapServers"), options.get("topic"), descriptor, clients,
+        out, err);
   }
 
   /**
@@ -124,7 +136,8 @@ public final class PublishModelCommand {
     }
     String operation = remove ? "remove" : "rollback";
     for (String option : options.keySet()) {
-      boolean allowed = OPERATION_OPTIONS.contains(option) || option.equals(operation)
+      boolean allowed = OPERATION_OPTIONS.contains(option) || KafkaClientConfig.OPTIONS.contains(option)
+          || option.equals(operation)
           || (rollback && option.equals("version"));
       if (!allowed) {
         throw new IllegalArgumentException("option --" + option + " does not go with --" + operation + " (it takes only "
@@ -142,14 +155,15 @@ public final class PublishModelCommand {
   }
 
   /**
-   * Creates the model topic if it is missing and sends one message to it, printing what was sent;
-   * returns the exit status: 0 sent, 1 failure.
+   * Creates the model topic if it is missing and sends one message to it, with the user's Kafka
+   * client settings ({@code clients}), printing what was sent; returns the exit status: 0 sent, 1
+   * failure (one line on {@code err}, e.g. Kafka refusing the credentials).
    */
   static int publish(String command, String bootstrapServers, String topic, ModelDescriptor descriptor,
-      PrintStream out, PrintStream err) {
+      KafkaClientConfig clients, PrintStream out, PrintStream err) {
     try {
-      KafkaTopics.ensureTopics(bootstrapServers, Map.of(topic, KafkaTopics.TopicSpec.modelTopic()));
-      try (ModelPublisher publisher = new ModelPublisher(bootstrapServers)) {
+      KafkaTopics.ensureTopics(bootstrapServers, Map.of(topic, KafkaTopics.TopicSpec.modelTopic()), clients);
+      try (ModelPublisher publisher = new ModelPublisher(bootstrapServers, clients)) {
         RecordMetadata ack = publisher.send(topic, descriptor);
         out.printf("published %s%s to %s-%d at offset %d (key %s)%n",
             ModelDescriptors.isAdd(descriptor) ? "model " : "", ModelDescriptors.describe(descriptor),
@@ -157,7 +171,7 @@ public final class PublishModelCommand {
       }
       return 0;
     } catch (RuntimeException e) {
-      err.println(command + ": " + e.getMessage());
+      err.println(command + ": " + KafkaAccessException.withCauses(e));
       return 1;
     }
   }

@@ -38,10 +38,11 @@ public final class RouteCommand {
       "  --shadows NAME,...            shadow models: they also score every record, their answers are only compared",
       "  --clear                       an empty routing: the newest model serves everything again",
       "                                (not with --weights, --active or --shadows)",
-      "  --help                        print this help");
+      "  --help                        print this help",
+      String.join("\n", KafkaClientConfig.USAGE));
 
-  private static final Set<String> VALUE_OPTIONS =
-      Set.of("bootstrapServers", "topic", "dataType", "weights", "active", "shadows");
+  private static final Set<String> VALUE_OPTIONS = PublishModelCommand.withKafkaClientOptions(
+      "bootstrapServers", "topic", "dataType", "weights", "active", "shadows");
   private static final Set<String> FLAG_OPTIONS = Set.of("clear");
 
   private RouteCommand() {}
@@ -58,6 +59,7 @@ public final class RouteCommand {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Map<String, String> options;
     ModelDescriptor descriptor;
+    KafkaClientConfig clients;
     try {
       options = parse(args);
       if (options.containsKey("help")) {
@@ -66,12 +68,13 @@ public final class RouteCommand {
       }
       PublishModelCommand.requireOption(options, "bootstrapServers");
       PublishModelCommand.requireOption(options, "topic");
+      clients = KafkaClientConfig.fromCommandOptions(options);
       descriptor = descriptor(options);
     } catch (IllegalArgumentException e) {
       return PublishModelCommand.badArguments("route", e, err);
     }
     return PublishModelCommand.publish("route", options.get("bootstrapServers"), options.get("topic"), descriptor,
-        out, err);
+        clients, out, err);
   }
 
   /** Parses the options of {@code route}, as {@link PublishModelCommand#parse(String[], Set, Set, Set)}. */

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,9 +43,11 @@ public final class StatusCommand {
       "  --dataType TYPE               only this data type",
       "  --json                        print the reports' JSON, one per line, instead of a table",
       "  --timeoutSeconds N            give up reaching Kafka or reading the topic after N seconds (default 30)",
-      "  --help                        print this help");
+      "  --help                        print this help",
+      String.join("\n", KafkaClientConfig.USAGE));
 
-  private static final Set<String> VALUE_OPTIONS = Set.of("bootstrapServers", "statusTopic", "dataType", "timeoutSeconds");
+  private static final Set<String> VALUE_OPTIONS =
+      PublishModelCommand.withKafkaClientOptions("bootstrapServers", "statusTopic", "dataType", "timeoutSeconds");
   private static final Set<String> FLAG_OPTIONS = Set.of("json");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,6 +68,7 @@ public final class StatusCommand {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Map<String, String> options;
     Duration timeout;
+    KafkaClientConfig clients;
     try {
       options = PublishModelCommand.parse(args, VALUE_OPTIONS, FLAG_OPTIONS, Set.of());
       if (options.containsKey("help")) {
@@ -75,6 +77,7 @@ public final class StatusCommand {
       }
       PublishModelCommand.requireOption(options, "bootstrapServers");
       timeout = Duration.ofSeconds(seconds(options.getOrDefault("timeoutSeconds", "30")));
+      clients = KafkaClientConfig.fromCommandOptions(options);
     } catch (IllegalArgumentException e) {
       return PublishModelCommand.badArguments("status", e, err);
     }
@@ -83,9 +86,12 @@ public final class StatusCommand {
     String dataType = options.get("dataType");
     List<JsonNode> reports;
     try {
-      reports = latestReports(servers, topic, timeout, err);
+      reports = latestReports(servers, topic, timeout, err, clients);
+    } catch (KafkaAccessException e) {
+      err.println("status: " + e.getMessage());
+      return 1;
     } catch (KafkaException | IllegalStateException e) {
-      err.println("status: cannot read topic '" + topic + "' at " + servers + ": " + e.getMessage());
+      err.println("status: cannot read topic '" + topic + "' at " + servers + ": " + KafkaAccessException.withCauses(e));
       return 1;
     }
     if (reports == null) {
@@ -119,13 +125,33 @@ public final class StatusCommand {
    * does not exist. A value that is not a status report is skipped with a warning on {@code err}.
    */
   static List<JsonNode> latestReports(String bootstrapServers, String topic, Duration timeout, PrintStream err) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    return latestReports(bootstrapServers, topic, timeout, err, KafkaClientConfig.none());
+  }
+
+  /**
+   * {@link #latestReports(String, String, Duration, PrintStream)} with a consumer that has the
+   * user's settings ({@code clients}); {@code timeout} is its default API timeout unless they set one.
+   *
+   * @throws KafkaAccessException if Kafka refuses the consumer or does not answer in time
+   */
+  static List<JsonNode> latestReports(String bootstrapServers, String topic, Duration timeout, PrintStream err,
+      KafkaClientConfig clients) {
+    Map<String, Object> config = clients.consumerConfig(bootstrapServers,
+        Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis())),
+        Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
+    try {
+      return readReports(config, topic, timeout, err);
+    } catch (RuntimeException e) {
+      throw KafkaAccessException.orElse("read the status topic '" + topic + "'", config, e, e);
+    }
+  }
+
+  private static List<JsonNode> readReports(Map<String, Object> config, String topic, Duration timeout,
+      PrintStream err) {
+    KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     try {
       Map<String, List<PartitionInfo>> topics = consumer.listTopics(timeout);
       List<PartitionInfo> infos = topics.get(topic);

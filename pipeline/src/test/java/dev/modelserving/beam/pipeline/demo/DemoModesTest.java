@@ -9,17 +9,42 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.beam.pipeline.OptionChecks;
 import dev.modelserving.beam.pipeline.PolicyOptions;
+import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
 import dev.modelserving.beam.serving.policy.SpeculativePolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 
 /** The demo modes: their settings, the canary's routing steps, and what the console prints of traces. */
 class DemoModesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** --kafkaSecurity=sasl-plain: the demo's clients log in with a properties file only its user can read. */
+  @Test
+  void theSaslDemoWritesItsClientSettingsToAFileOnlyItsUserCanRead() throws Exception {
+    assertEquals(true, DemoMain.saslPlain("SASL-plain"));
+    assertEquals(false, DemoMain.saslPlain("plaintext"));
+    assertThat(assertThrows(IllegalArgumentException.class, () -> DemoMain.saslPlain("tls")).getMessage(),
+        containsString("--kafkaSecurity must be 'plaintext' or 'sasl-plain', not 'tls'"));
+
+    Path file = DemoClientProperties.write(Map.of("security.protocol", "SASL_PLAINTEXT",
+        "sasl.jaas.config", "x required username=\"demo\" password=\"p\";"));
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(file)));
+    assertEquals("rwx------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(file.getParent())));
+    DemoOptions o = options("--kafkaPropertiesFile=" + file);
+    assertEquals(Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.jaas.config",
+        "x required username=\"demo\" password=\"p\";"),
+        KafkaClientConfig.from(o).adminSettings());
+  }
 
   @Test
   void theSpeculativeModeServesTheFastAndTheSlowModelWithinABudgetUnlessTheCommandLineSaysOtherwise() {
