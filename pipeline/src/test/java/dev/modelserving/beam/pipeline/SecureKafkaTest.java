@@ -16,9 +16,7 @@ import dev.modelserving.beam.pipeline.kafka.KafkaClientOptions;
 import dev.modelserving.beam.pipeline.kafka.PublishModelCommand;
 import dev.modelserving.beam.pipeline.kafka.RouteCommand;
 import dev.modelserving.beam.pipeline.kafka.StatusCommand;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,12 +86,12 @@ class SecureKafkaTest {
   @Test
   @Timeout(240)
   void withTheRightCredentialsEveryCommandAndTheServingRunWork() throws Exception {
-    Command published = run(PublishModelCommand::run, "--bootstrapServers", broker.bootstrapServers(),
+    CommandRun published = run(PublishModelCommand::run, "--bootstrapServers", broker.bootstrapServers(),
         "--topic", "models", "--file", TESTDATA.resolve("models/wine-linear.pmml").toString(), "--name", "wine-linear",
         "--dataType", "wine", "--version", "1", "--kafkaPropertiesFile", rightCredentials.toString());
     assertThat(published.err, published.status, equalTo(0));
     assertThat(published.out, containsString("published model 'wine-linear' version 1"));
-    Command routed = run(RouteCommand::run, "--bootstrapServers=" + broker.bootstrapServers(), "--topic=models",
+    CommandRun routed = run(RouteCommand::run, "--bootstrapServers=" + broker.bootstrapServers(), "--topic=models",
         "--dataType=wine", "--active=wine-linear", "--kafkaPropertiesFile=" + rightCredentials);
     assertThat(routed.err, routed.status, equalTo(0));
 
@@ -117,7 +115,7 @@ class SecureKafkaTest {
       assertThat(scored.stream().map(n -> n.path("id").asText()).collect(Collectors.toSet()),
           equalTo(wines.stream().map(l -> l.split(",", 2)[0]).collect(Collectors.toSet())));
 
-      Command status = run(StatusCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+      CommandRun status = run(StatusCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
           "--kafkaPropertiesFile=" + rightCredentials, "--json");
       assertThat(status.err, status.status, equalTo(0));
       assertThat(status.out, containsString("\"dataType\":\"wine\""));
@@ -146,7 +144,7 @@ class SecureKafkaTest {
       result.waitUntilFinish();
       return result;
     });
-    Command published = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+    CommandRun published = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
         "--topic=models-flink", "--file=" + TESTDATA.resolve("models/wine-tree.pmml"), "--name=wine-tree",
         "--dataType=wine", "--version=1", "--kafkaPropertiesFile=" + rightCredentials);
     assertThat(published.err, published.status, equalTo(0));
@@ -173,21 +171,21 @@ class SecureKafkaTest {
     String servers = "--bootstrapServers=" + broker.bootstrapServers();
     String wrong = "--kafkaPropertiesFile=" + wrongPassword;
 
-    Command publish = run(PublishModelCommand::run, servers, "--topic=models-kept", "--remove", "--dataType=wine",
+    CommandRun publish = run(PublishModelCommand::run, servers, "--topic=models-kept", "--remove", "--dataType=wine",
         "--name=wine-linear", wrong);
     assertThat(publish.status, equalTo(1));
     assertThat(publish.err, equalTo("publish-model: " + refused + "\n"));
 
-    Command route = run(RouteCommand::run, servers, "--topic=models-kept", "--dataType=wine", "--clear", wrong);
+    CommandRun route = run(RouteCommand::run, servers, "--topic=models-kept", "--dataType=wine", "--clear", wrong);
     assertThat(route.status, equalTo(1));
     assertThat(route.err, equalTo("route: " + refused + "\n"));
 
-    Command status = run(StatusCommand::run, servers, wrong);
+    CommandRun status = run(StatusCommand::run, servers, wrong);
     assertThat(status.status, equalTo(1));
     assertThat(status.err, equalTo("status: " + refused + "\n"));
 
     // serve: refused where it first talks to Kafka, creating its topics ...
-    Command serve = serve(servers, wrong, "--modelTopic=models-kept");
+    CommandRun serve = serve(servers, wrong, "--modelTopic=models-kept");
     assertThat(serve.status, equalTo(1));
     assertThat(serve.err, equalTo("serve: " + refused + "\n"));
     // ... or, with --createTopics=false, reading the model topic to start from its models
@@ -202,7 +200,7 @@ class SecureKafkaTest {
   void aUserWithoutAclsIsToldWhatKafkaDidNotAllow() throws Exception {
     Path bob = write(Files.createTempFile("bob", ".properties"), broker.clientProperties("bob", "bob-secret"));
     try {
-      Command publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+      CommandRun publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
           "--topic=models-bob", "--remove", "--dataType=wine", "--name=wine-linear", "--kafkaPropertiesFile=" + bob);
       assertThat(publish.status, equalTo(1));
       assertThat(publish.err, equalTo("publish-model: Kafka at " + broker.bootstrapServers()
@@ -217,7 +215,7 @@ class SecureKafkaTest {
   @Timeout(120)
   void aClientWithoutCredentialsIsToldWithinItsTimeoutWhatMayBeMissing() throws Exception {
     long start = System.nanoTime();
-    Command publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+    CommandRun publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
         "--topic=models-open", "--remove", "--dataType=wine", "--name=wine-linear",
         "--kafkaProperties=default.api.timeout.ms=4000,request.timeout.ms=2000");
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
@@ -234,7 +232,7 @@ class SecureKafkaTest {
   @Timeout(120)
   void theInlineSettingsOverrideTheFileAndTheSideSpecificOnesOverrideBoth() throws Exception {
     String rightLogin = broker.clientProperties(USER, PASSWORD).get("sasl.jaas.config");
-    Command publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+    CommandRun publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
         "--topic=models-override", "--remove", "--dataType=wine", "--name=wine-linear",
         "--kafkaPropertiesFile=" + wrongPassword, "--kafkaProperties=sasl.jaas.config=" + rightLogin);
     assertThat(publish.err, publish.status, equalTo(0));
@@ -248,7 +246,7 @@ class SecureKafkaTest {
     assertThat(publish.err, equalTo("publish-model: " + refused + "\n"));
   }
 
-  private Command serve(String... args) throws Exception {
+  private CommandRun serve(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--consumerGroup=refused", "--dataTopic=records-refused", "--outputTopic=scored-refused",
         "--deadLetterTopic=dead-letters-refused", "--statusTopic="));
@@ -300,28 +298,7 @@ class SecureKafkaTest {
     return got;
   }
 
-  /** A command as a function of its arguments and output streams, returning its exit status. */
-  private interface Cli {
-    int run(String[] args, PrintStream out, PrintStream err) throws Exception;
-  }
-
-  private static Command run(Cli cli, String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Command(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static final class Command {
-    final int status;
-    final String out;
-    final String err;
-
-    Command(int status, String out, String err) {
-      this.status = status;
-      this.out = out;
-      this.err = err;
-    }
+  private static CommandRun run(CommandRun.Cli cli, String... args) throws Exception {
+    return CommandRun.of(cli, args);
   }
 }

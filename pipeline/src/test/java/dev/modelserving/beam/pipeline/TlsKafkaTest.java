@@ -11,9 +11,7 @@ import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
 import dev.modelserving.beam.pipeline.kafka.PublishModelCommand;
 import dev.modelserving.beam.pipeline.kafka.StatusCommand;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +87,7 @@ class TlsKafkaTest {
   @Timeout(180)
   void aClientThatTrustsTheBrokerPublishesServesAndReadsTheStatus() throws Exception {
     assertThat(broker.security(), equalTo("SSL"));
-    Command published = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+    CommandRun published = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
         "--topic=models", "--file=" + TESTDATA.resolve("models/wine-tree.pmml"), "--name=wine-tree",
         "--dataType=wine", "--version=1", "--kafkaPropertiesFile=" + trusting);
     assertThat(published.err, published.status, equalTo(0));
@@ -122,7 +120,7 @@ class TlsKafkaTest {
       assertThat(scored, hasSize(wines.size()));
       scored.forEach(json -> assertThat(json, containsString("\"name\":\"wine-tree\"")));
 
-      Command status = run(StatusCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+      CommandRun status = run(StatusCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
           "--kafkaPropertiesFile=" + trusting, "--json");
       assertThat(status.err, status.status, equalTo(0));
       assertThat(status.out, containsString("\"dataType\":\"wine\""));
@@ -135,14 +133,14 @@ class TlsKafkaTest {
   @Timeout(120)
   void aClientThatDoesNotTrustTheBrokerIsToldTheHandshakeFailedAndWhy() throws Exception {
     String failed = "the TLS handshake with Kafka at " + broker.bootstrapServers() + " failed (SSL): SSL handshake failed";
-    Command publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+    CommandRun publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
         "--topic=models-untrusted", "--remove", "--dataType=wine", "--name=wine-tree",
         "--kafkaPropertiesFile=" + notTrusting);
     assertThat(publish.status, equalTo(1));
     assertThat(publish.err, equalTo("publish-model: " + failed
         + " (unable to find valid certification path to requested target)\n"));
 
-    Command serve = run(ServingMain::serve, "--bootstrapServers=" + broker.bootstrapServers(),
+    CommandRun serve = run(ServingMain::serve, "--bootstrapServers=" + broker.bootstrapServers(),
         "--kafkaPropertiesFile=" + notTrusting, "--modelTopic=models-untrusted", "--statusTopic=");
     assertThat(serve.status, equalTo(1));
     assertThat(serve.err, startsWith("serve: " + failed));
@@ -151,7 +149,7 @@ class TlsKafkaTest {
   @Test
   @Timeout(60)
   void aWrongTrustStorePasswordIsNamedButNotShown() throws Exception {
-    Command publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
+    CommandRun publish = run(PublishModelCommand::run, "--bootstrapServers=" + broker.bootstrapServers(),
         "--topic=models", "--remove", "--dataType=wine", "--name=wine-tree",
         "--kafkaPropertiesFile=" + wrongStorePassword);
     assertThat(publish.status, equalTo(1));
@@ -183,28 +181,7 @@ class TlsKafkaTest {
     return file;
   }
 
-  /** A command as a function of its arguments and output streams, returning its exit status. */
-  private interface Cli {
-    int run(String[] args, PrintStream out, PrintStream err) throws Exception;
-  }
-
-  private static Command run(Cli cli, String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Command(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static final class Command {
-    final int status;
-    final String out;
-    final String err;
-
-    Command(int status, String out, String err) {
-      this.status = status;
-      this.out = out;
-      this.err = err;
-    }
+  private static CommandRun run(CommandRun.Cli cli, String... args) throws Exception {
+    return CommandRun.of(cli, args);
   }
 }
