@@ -1,6 +1,7 @@
 package dev.modelserving.beam.pipeline;
 
 import dev.modelserving.beam.pipeline.demo.DemoMain;
+import dev.modelserving.beam.pipeline.kafka.KafkaCommand;
 import dev.modelserving.beam.pipeline.kafka.PublishModelCommand;
 import dev.modelserving.beam.pipeline.kafka.RouteCommand;
 import dev.modelserving.beam.pipeline.kafka.StatusCommand;
@@ -18,6 +19,7 @@ public final class Main {
       "  demo           embedded Kafka + record and model publishers + the pipeline, printing scored records",
       "  publish-model  send a model file to a model topic, or remove a model or roll it back (--remove, --rollback)",
       "  route          set how a data type's records are split among its models (weights, active model, shadows)",
+      "  kafka          a single-node Kafka broker on 127.0.0.1 (for trying the application), until Ctrl-C",
       "  status         print the latest model status report of every data type from the status topic",
       "  <command> --help lists the command's options.");
 
@@ -47,6 +49,9 @@ public final class Main {
         break;
       case "route":
         RouteCommand.main(rest);
+        break;
+      case "kafka":
+        KafkaCommand.main(rest);
         break;
       case "status":
         StatusCommand.main(rest);
