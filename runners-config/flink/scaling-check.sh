@@ -7,15 +7,5 @@
 # It starts its own cluster (runners-config/flink/cluster.sh, in a temporary directory, on free ports)
 # and stops it at the end. The driver is ScalingCheck in the pipeline's test classes.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$root"
-source runners-config/app-jar.sh
-app_jar
-classes=pipeline/target/test-classes
-if [ ! -f "$classes/dev/modelserving/beam/pipeline/flink/ScalingCheck.class" ]; then
-  echo "scaling-check.sh: $classes has no ScalingCheck: build with tests compiled (mvn install -DskipTests," \
-    "not -Dmaven.test.skip=true)" >&2
-  exit 1
-fi
-exec java -Xmx1g -Drepo.root="$root" -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn \
-  -cp "$classes:$APP_JAR:pipeline/target/lib/*" dev.modelserving.beam.pipeline.flink.ScalingCheck "$@"
+source "$(dirname "$0")/check-driver.sh"
+run_check ScalingCheck "$@"

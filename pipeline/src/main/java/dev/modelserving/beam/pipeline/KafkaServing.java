@@ -16,6 +16,7 @@ import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.transforms.Values;
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -113,15 +115,14 @@ public final class KafkaServing {
         lines, models.get(ParseModels.MODELS), models.get(ParseModels.REJECTED), schema, o, false);
 
     OutputDelivery delivery = OutputDelivery.of(o);
-    out.scoredJson.apply("WriteScored", delivery.apply(keyedWriter(o, o.getOutputTopic(), clients), o, "scored"));
-    out.reviewJson.apply("WriteReview", delivery.apply(keyedWriter(o, o.getReviewTopic(), clients), o, "review"));
-    out.comparisonsJson.apply("WriteShadowComparisons",
-        delivery.apply(keyedWriter(o, o.getComparisonTopic(), clients), o, "comparisons"));
-    out.failuresJson.apply("WriteDeadLetters", delivery.apply(KafkaIOSettings.write(KafkaIO.<Void, String>write()
-        .withBootstrapServers(o.getBootstrapServers())
-        .withTopic(o.getDeadLetterTopic())
-        .withValueSerializer(StringSerializer.class), clients), o, "dead-letters")
-        .values());
+    delivery.write(out.scoredJson, "WriteScored", o, clients, o.getOutputTopic(), "scored");
+    delivery.write(out.reviewJson, "WriteReview", o, clients, o.getReviewTopic(), "review");
+    delivery.write(out.comparisonsJson, "WriteShadowComparisons", o, clients, o.getComparisonTopic(), "comparisons");
+    delivery.write(out.failuresJson
+        .apply("WithoutKey", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            .via((String json) -> KV.of((String) null, json)))
+        .setCoder(KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), StringUtf8Coder.of())),
+        "WriteDeadLetters", o, clients, o.getDeadLetterTopic(), "dead-letters");
 
     StatusTopic.write(out.statusJson, o, clients);
     return p;

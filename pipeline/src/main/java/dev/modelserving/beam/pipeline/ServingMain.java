@@ -90,6 +90,7 @@ public final class ServingMain {
     ServingOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ServingOptions.class);
     OptionChecks.check(options);
     applyRecoveryDefaults(options, args);
+    OutputDelivery.checkRunner(options, kafkaUnbounded(options));
     applyRunnerDefaults(options, args);
     return options;
   }

@@ -118,6 +118,18 @@ class ServingMainTest {
   }
 
   @Test
+  void exactlyOnceOutputOnFlinkNeedsCheckpoints() {
+    FlinkPipelineOptions withDefaults = ServingMain.parse(new String[] {"--runner=FlinkRunner",
+        "--outputDelivery=exactly-once", "--checkpointDir=" + dir}).as(FlinkPipelineOptions.class);
+    assertTrue(withDefaults.getCheckpointingInterval() > 0, "the default interval applies");
+
+    IllegalArgumentException off = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ServingMain.parse(new String[] {"--runner=FlinkRunner", "--outputDelivery=exactly-once",
+            "--checkpointDir=" + dir, "--checkpointingInterval=-1"}));
+    assertThat(off.getMessage(), containsString("set --checkpointingInterval (ms) above 0"));
+  }
+
+  @Test
   void aFlinkConfigurationOrCopyModeOfTheUsersOwnIsKept() {
     FlinkPipelineOptions flink = ServingMain.parse(new String[] {
         "--runner=FlinkRunner", "--flinkConfDir=" + dir, "--fasterCopy=false"}).as(FlinkPipelineOptions.class);

@@ -193,16 +193,8 @@ public final class ScalingCheck {
   }
 
   private static Map<String, String> options(String[] args) {
-    Map<String, String> o = new LinkedHashMap<>(Map.of("records", "1000000", "repeats", "3", "parallelisms", "1,2",
-        "taskmanagers", "2", "slots", "1", "model", "wine-linear.pmml", "runTimeoutSeconds", "900"));
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      String name = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
-      if (name == null || !o.containsKey(name)) {
-        throw new IllegalArgumentException("unknown option '" + arg + "'; options (with defaults): " + o);
-      }
-      o.put(name, arg.substring(eq + 1));
-    }
-    return o;
+    return CheckOptions.parse(args, new LinkedHashMap<>(Map.of("records", "1000000", "repeats", "3",
+        "parallelisms", "1,2", "taskmanagers", "2", "slots", "1", "model", "wine-linear.pmml",
+        "runTimeoutSeconds", "900")));
   }
 }

@@ -8,8 +8,6 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.flink.FlinkRecovery;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
@@ -24,23 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,7 +44,6 @@ import org.slf4j.LoggerFactory;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestartAfterKillTest {
   private static final Logger LOG = LoggerFactory.getLogger(RestartAfterKillTest.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RATE_PER_SECOND = 100;
 
   private EmbeddedKafkaBroker broker;
@@ -123,10 +105,10 @@ class RestartAfterKillTest {
       uuid = tree.getUuid();
     }
 
-    Output output = new Output(outputTopic);
+    ScoredOutput output = new ScoredOutput(broker.bootstrapServers(), outputTopic);
     Thread reader = new Thread(output, "read-output");
     reader.start();
-    Source source = new Source(dataTopic);
+    NumberedRecords source = new NumberedRecords(broker.bootstrapServers(), dataTopic, wines, RATE_PER_SECOND);
     Thread sender = new Thread(source, "send-records");
     Path logs = Files.createDirectories(Paths.get("target", "restart-after-kill", runner)); // kept for a look afterwards
     ServeProcess first = ServeProcess.start(args, logs.resolve("first.log"));
@@ -146,7 +128,7 @@ class RestartAfterKillTest {
           () -> output.distinct() > scoredBeforeKill + 200, running);
       source.stop();
       sender.join();
-      int sent = source.sent.get();
+      int sent = source.sent();
       long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (output.distinct() < sent && System.nanoTime() < until && running.isAlive()) {
         Thread.sleep(200); // the assertions below say what is missing
@@ -155,13 +137,13 @@ class RestartAfterKillTest {
 
       List<String> lost = new ArrayList<>();
       for (int i = 0; i < sent; i++) {
-        if (!output.count.containsKey(Source.id(i))) {
-          lost.add(Source.id(i));
+        if (!output.contains(NumberedRecords.id(i))) {
+          lost.add(NumberedRecords.id(i));
         }
       }
-      Map<String, Integer> twice = output.count.entrySet().stream().filter(e -> e.getValue() > 1)
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
-      long firstNewOutput = output.firstAfter(restartAt);
+      Map<String, Integer> twice = output.duplicates();
+      long firstNewOutput = output.messages().stream().mapToLong(ScoredOutput.Message::receivedAt)
+          .filter(t -> t >= restartAt).min().orElse(-1L);
       LOG.info("{}: kill -9 then restart: {} records sent, {} came out, {} lost, {} twice; scored before the kill {},"
           + " down {} ms, first output of the new run {} ms after it started ({} ms after the kill)",
           runner, sent, output.distinct(), lost.size(), twice.size(), scoredBeforeKill, restartAt - killedAt,
@@ -173,7 +155,7 @@ class RestartAfterKillTest {
       assertThat("scored twice: " + twice, (long) twice.size(), lessThanOrEqualTo(bound));
       assertThat("a record twice is the same record: " + twice, twice.values().stream().allMatch(n -> n == 2),
           equalTo(true));
-      assertThat("every record scored by the one model published", output.uuids, equalTo(Set.of(uuid)));
+      assertThat("every record scored by the one model published", output.models(m -> true), equalTo(Set.of(uuid + "@1")));
       assertThat(first.log(), containsString("that rebuild the model sets"));
       if (flink) {
         assertThat(second.log(), containsString("Resuming from the newest checkpoint of this pipeline"));
@@ -224,97 +206,6 @@ class RestartAfterKillTest {
         throw new AssertionError(what + ": not within " + timeout);
       }
       Thread.sleep(200);
-    }
-  }
-
-  /** Numbered wine records at a steady rate. */
-  private final class Source implements Runnable {
-    private final String topic;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    final AtomicInteger sent = new AtomicInteger();
-
-    Source(String topic) {
-      this.topic = topic;
-    }
-
-    static String id(int i) {
-      return String.format("r-%06d", i);
-    }
-
-    void stop() {
-      running.set(false);
-    }
-
-    @Override
-    public void run() {
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-        long start = System.nanoTime();
-        while (running.get()) {
-          int i = sent.get();
-          String wine = wines.get(i % wines.size());
-          String line = id(i) + wine.substring(wine.indexOf(','));
-          producer.send(new ProducerRecord<>(topic, id(i), line)).get();
-          sent.incrementAndGet();
-          long due = start + (i + 1) * 1_000_000_000L / RATE_PER_SECOND;
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-          }
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException("could not send records", e);
-      }
-    }
-  }
-
-  /** Everything on the output topic that a read_committed consumer sees: counts by record id. */
-  private final class Output implements Runnable {
-    private final String topic;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    final Map<String, Integer> count = new ConcurrentHashMap<>();
-    final Set<String> uuids = ConcurrentHashMap.newKeySet();
-    private final Map<Long, Long> receivedAt = new ConcurrentHashMap<>();
-    private final AtomicLong received = new AtomicLong();
-
-    Output(String topic) {
-      this.topic = topic;
-    }
-
-    int distinct() {
-      return count.size();
-    }
-
-    long firstAfter(long millis) {
-      return receivedAt.values().stream().filter(t -> t >= millis).min(Long::compare).orElse(-1L);
-    }
-
-    void stop() {
-      running.set(false);
-    }
-
-    @Override
-    public void run() {
-      Properties p = new Properties();
-      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
-      p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-        c.subscribe(List.of(topic));
-        while (running.get()) {
-          for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-            JsonNode json = JSON.readTree(r.value());
-            count.merge(json.get("id").asText(), 1, Integer::sum);
-            uuids.add(json.get("model").get("uuid").asText());
-            receivedAt.put(received.incrementAndGet(), System.currentTimeMillis());
-          }
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException("could not read the output", e);
-      }
     }
   }
 }
