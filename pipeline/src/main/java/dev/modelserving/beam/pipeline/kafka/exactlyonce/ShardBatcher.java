@@ -81,7 +81,8 @@ final class ShardBatcher<K, V> extends DoFn<KV<Integer, KV<K, V>>, KV<Integer, K
       checked.put(shard, true);
     }
     records.add(element.getValue());
-    int n = count.read() == null ? 1 : count.read() + 1;
+    Integer before = count.read();
+    int n = before == null ? 1 : before + 1;
     if (n == 1) {
       flush.withOutputTimestamp(timestamp).offset(spec.maxBatchWait()).setRelative();
       endOfInput.set(window.maxTimestamp());
