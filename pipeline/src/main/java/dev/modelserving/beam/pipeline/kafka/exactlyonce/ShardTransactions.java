@@ -22,6 +22,8 @@ final class ShardTransactions<K, V> implements AutoCloseable {
   /** What {@link #write} did with a batch. */
   enum Outcome { WRITTEN, ALREADY_WRITTEN }
 
+  private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private final String topic;
   private final int shard;
   private final KafkaProducer<K, V> producer;
@@ -103,6 +105,7 @@ final class ShardTransactions<K, V> implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close();
+    // bounded: a fenced or failed producer may hold records it will never send (Kafka's default waits without limit)
+    producer.close(CLOSE_TIMEOUT);
   }
 }

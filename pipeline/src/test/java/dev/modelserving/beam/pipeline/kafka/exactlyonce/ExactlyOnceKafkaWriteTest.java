@@ -158,9 +158,10 @@ class ExactlyOnceKafkaWriteTest {
   }
 
   private ExactlyOnceKafkaWrite.Spec spec(String topic, String group) {
+    // a fenced producer's send may block for max.block.ms (60 s by default) before it fails
     return new ExactlyOnceKafkaWrite.Spec(topic, broker.bootstrapServers(), group, 1, 100,
         ExactlyOnceKafkaWrite.DEFAULT_MAX_BATCH_WAIT, StringSerializer.class, StringSerializer.class,
-        KafkaClientConfig.none());
+        KafkaClientConfig.of(Map.of(), Map.of(), Map.of("max.block.ms", "5000")));
   }
 
   private static List<KV<String, String>> records(String prefix, int n) {
