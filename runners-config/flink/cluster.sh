@@ -31,9 +31,10 @@ conf/config.yaml, log/, pids/, checkpoints/, savepoints/, tmp/.
   stop                stop every process of the cluster (TERM, then KILL after ${stop_timeout} s)
   status              health check: TaskManagers, slots, jobs, web UI and Prometheus addresses;
                       exits non-zero when the REST API does not answer
-  submit [serve options ...]
+  submit [--jobJar=<jar>] [serve options ...]
                       submit the serving job (the application's serve command, detached); prints
-                      its job id. Builds the application jar first if it is stale.
+                      its job id. Builds the application jar first if it is stale; --jobJar submits
+                      another build of it instead (an upgrade: with --savepointPath)
   jobs                list the jobs (id, state, name)
   savepoint <jobId>   stop the job with a savepoint under savepoints/; prints the savepoint path
                       (resume with: submit ... --savepointPath=<path>)
@@ -570,9 +571,10 @@ client_failure() {
 
 cmd_submit() {
   need_cluster
-  local name="" a flink_conf=1 backend=1 storage=1 id="" state="" log deadline
+  local name="" a flink_conf=1 backend=1 storage=1 id="" state="" log deadline job_jar="" serve_args=()
   for a in "$@"; do
     case "$a" in
+      --jobJar=*) job_jar="${a#--jobJar=}"; continue ;;
       --jobName=*) name="${a#--jobName=}" ;;
       --flinkConfDir=*) flink_conf=0 ;;
       --stateBackend=*) backend=0 ;;
@@ -580,6 +582,7 @@ cmd_submit() {
       --runner=* | --flinkMaster=* | --filesToStage=* | --streaming* | --attachedMode*)
         die "submit sets ${a%%=*} itself: leave it out" ;;
     esac
+    serve_args+=("$a")
   done
   rest GET /overview >/dev/null 2>&1 || die "no cluster answers at $(rest_url); start it first: cluster.sh start"
   local extra=()
@@ -599,8 +602,13 @@ cmd_submit() {
     fi
   fi
   [ $storage = 1 ] && extra+=("--stateBackendStoragePath=$(conf_value state.checkpoints.dir)")
-  source "$repo/runners-config/app-jar.sh"
-  app_jar
+  if [ -n "$job_jar" ]; then
+    [ -f "$job_jar" ] || die "--jobJar: no such file: $job_jar"
+    APP_JAR="$(cd "$(dirname "$job_jar")" && pwd)/$(basename "$job_jar")"
+  else
+    source "$repo/runners-config/app-jar.sh"
+    app_jar
+  fi
   mkdir -p "$dir/log"
   log="$dir/log/submit-$name.log"
   info "submitting job '$name' (client log: $log) ..."
@@ -610,7 +618,7 @@ cmd_submit() {
     -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn \
     dev.modelserving.beam.pipeline.Main serve --runner=FlinkRunner \
     --flinkMaster="localhost:$(conf_value rest.port)" --filesToStage="$(job_jars)" \
-    --streaming=true --attachedMode=false "${extra[@]}" "$@" >"$log" 2>&1 </dev/null &
+    --streaming=true --attachedMode=false "${extra[@]}" "${serve_args[@]}" >"$log" 2>&1 </dev/null &
   submit_client=$!
   trap 'kill -KILL $submit_client 2>/dev/null || true' EXIT
   deadline=$((SECONDS + submit_timeout))

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.beam.model.ModelArchives;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.pipeline.FixedAnswerFormat;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
@@ -53,9 +54,9 @@ import org.junit.jupiter.api.Test;
  * {@code savepoint}, {@code cancel} and {@code stop}, with the application jar and {@code target/lib}
  * that {@code mvn package} built (so this runs with Failsafe, after {@code package}), against an
  * embedded Kafka broker. Every record published comes out scored or dead-lettered with a reason, the
- * TaskManager's Prometheus endpoint reports the serving counters, a job resumed from a savepoint on
- * the same TaskManager goes on where the first stopped, and stopping the cluster leaves no process
- * behind.
+ * TaskManager's Prometheus endpoint reports the serving counters, an upgrade (a changed job jar
+ * submitted from a savepoint) goes on where the first job stopped with its model and runs the new
+ * code, and stopping the cluster leaves no process behind.
  */
 class FlinkClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -151,23 +152,38 @@ class FlinkClusterIT {
       Path checkpoints = clusterDir.resolve("checkpoints").resolve(jobId);
       assertTrue(awaitCheckpoint(checkpoints), "no completed checkpoint (chk-N) in " + checkpoints);
 
-      // Stop with a savepoint and resume from it: a second job on the same TaskManager, which goes on
-      // from the savepoint's Kafka offsets (it receives only the new records) with the model it held.
+      // Upgrade: stop with a savepoint, and submit a changed job jar (one with a model format the first
+      // job did not have) from it. Records sent while no job runs are not lost; the resumed job goes on
+      // from the savepoint's Kafka offsets (it receives only the new records) with the model it held,
+      // and runs the new jar's code: a model of the new format serves once published.
       ClusterScript.Result savepoint = cluster.run(SCRIPT_TIMEOUT, "savepoint", jobId);
       assertEquals(0, savepoint.exitCode(), savepoint.describe());
       String savepointPath = savepoint.stdout().strip();
       assertThat(savepointPath, startsWith("file:" + clusterDir.resolve("savepoints")));
       assertTrue(Files.isDirectory(Path.of(URI.create(savepointPath))), savepointPath);
+      send(kafka.bootstrapServers(), allWines.subList(GOOD_RECORDS, allWines.size()));
+      Path upgraded = UpgradedJar.build(UpgradedJar.applicationJar(ClusterScript.repoRoot()),
+          Path.of(FixedAnswerFormat.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+          FixedAnswerFormat.class.getName(), clusterDir.resolve("upgrade/model-serving-pipeline-upgraded.jar"));
       List<String> resumeArgs = new ArrayList<>(submitArgs);
+      resumeArgs.add(1, "--jobJar=" + upgraded);
       resumeArgs.add("--savepointPath=" + savepointPath);
       ClusterScript.Result resume = cluster.run(SCRIPT_TIMEOUT, resumeArgs.toArray(new String[0]));
       String resumedId = ClusterScript.jobId(resume);
       assertEquals(0, resume.exitCode(), resume.describe());
-      send(kafka.bootstrapServers(), allWines.subList(GOOD_RECORDS, allWines.size()));
       List<JsonNode> allScored = poll(kafka.bootstrapServers(), "scored", GOOD_RECORDS + MORE_RECORDS);
       assertEquals(ids(allWines), allScored.stream().map(n -> n.path("id").asText()).collect(Collectors.toSet()));
+      assertEquals(Set.of(model.getUuid()), allScored.stream().map(n -> n.path("model").path("uuid").asText())
+          .collect(Collectors.toSet()), "every record scored by the model the savepoint held");
       assertEquals(MORE_RECORDS, awaitMetric(metricsUrl, RECEIVED_METRIC, resumedId, MORE_RECORDS), 0.0,
           "records the resumed job received");
+
+      ModelDescriptor fixed = FixedAnswerFormat.model("wine-fixed", "1", System.currentTimeMillis(), "value=7");
+      try (ModelPublisher publisher = new ModelPublisher(kafka.bootstrapServers())) {
+        publisher.send("models", fixed);
+      }
+      JsonNode byNewFormat = awaitScoredBy(kafka.bootstrapServers(), fixed.getUuid(), allWines.get(0));
+      assertEquals(7.0, byNewFormat.path("result").path("value").asDouble(), byNewFormat.toString());
 
       ClusterScript.Result cancel = cluster.run(SCRIPT_TIMEOUT, "cancel", resumedId);
       assertEquals(0, cancel.exitCode(), cancel.describe());
@@ -191,6 +207,33 @@ class FlinkClusterIT {
           process.getKey() + " (pid " + process.getValue() + ") still runs after cluster.sh stop: " + stop.describe());
     }
     assertThat(stop.stdout(), containsString("stopped jobmanager taskmanager-1"));
+  }
+
+  /**
+   * Sends probe records (copies of {@code row} with new ids) every half second until one comes out
+   * scored by model {@code uuid}, and returns it; fails after {@link #OUTPUT_TIMEOUT}.
+   */
+  private static JsonNode awaitScoredBy(String bootstrapServers, String uuid, String row) throws IOException {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of("scored"));
+      consumer.poll(Duration.ofMillis(500)); // joins the group at the topic's end
+      long deadline = System.nanoTime() + OUTPUT_TIMEOUT.toNanos();
+      for (int i = 0; System.nanoTime() < deadline; i++) {
+        send(bootstrapServers, List.of("probe-" + i + row.substring(row.indexOf(','))));
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          JsonNode json = JSON.readTree(record.value());
+          if (json.path("model").path("uuid").asText().equals(uuid)) {
+            return json;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no record scored by model " + uuid + " within " + OUTPUT_TIMEOUT);
   }
 
   /** Room for the JobManager and a TaskManager, and spare ports for processes that race for them. */
