@@ -82,6 +82,25 @@ final class ClusterScript {
     }
   }
 
+  /**
+   * Stops the cluster when this JVM is stopped by a signal (Ctrl-C) before the caller could: a
+   * driver's {@code finally} does not run then. Call {@link #keepRunningOnExit} once stopped.
+   */
+  Thread stopOnExit() {
+    Thread hook = new Thread(() -> run(Duration.ofMinutes(1), "stop"), "stop-cluster-on-exit");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  /** Undoes {@link #stopOnExit}, unless the JVM is already exiting. */
+  static void keepRunningOnExit(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException exiting) {
+      // the hook runs
+    }
+  }
+
   /** The job id {@code submit} printed as its last line of standard output, or null. */
   static String jobId(Result submit) {
     Matcher m = JOB_ID.matcher(submit.stdout());

@@ -106,6 +106,7 @@ public final class FailoverCheck {
     wines = wines.subList(1, wines.size());
     Path clusterDir = Files.createTempDirectory("flink-failover-check-");
     ClusterScript cluster = new ClusterScript(repo, clusterDir);
+    Thread stopOnExit = cluster.stopOnExit();
     EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(0);
     String bootstrap = kafka.bootstrapServers();
     ScoredOutput output = new ScoredOutput(bootstrap, "scored");
@@ -201,6 +202,7 @@ public final class FailoverCheck {
       }
       try {
         ClusterScript.Result stop = cluster.run(SCRIPT_TIMEOUT, "stop");
+        ClusterScript.keepRunningOnExit(stopOnExit);
         log.println(stop.stdout().strip());
         Path kept = repo.resolve("pipeline/target/failover-check/logs");
         ModelArchives.deleteRecursively(kept);

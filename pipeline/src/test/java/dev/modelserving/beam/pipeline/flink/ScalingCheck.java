@@ -55,6 +55,7 @@ public final class ScalingCheck {
     EmbeddedKafkaBroker.quietKafkaLogging();
     Path clusterDir = Files.createTempDirectory("flink-scaling-check-");
     ClusterScript cluster = new ClusterScript(repo, clusterDir);
+    Thread stopOnExit = cluster.stopOnExit();
     EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(0);
     try {
       KafkaTopics.ensureTopics(kafka.bootstrapServers(),
@@ -91,6 +92,7 @@ public final class ScalingCheck {
     } finally {
       try {
         ClusterScript.Result stop = cluster.run(Duration.ofMinutes(2), "stop");
+        ClusterScript.keepRunningOnExit(stopOnExit);
         System.out.println(stop.stdout().strip());
       } finally {
         kafka.close();
