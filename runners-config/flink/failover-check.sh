@@ -4,6 +4,8 @@
 # records before and after the crash, and the time from the kill to the first new output.
 # Options (with defaults): --rate=200 --beforeSeconds=25 --afterSeconds=20
 #   --outputDelivery=exactly-once --parallelism=2 --checkpointingInterval=0 (the cluster's, 2 s)
+#   --standbyTaskManagers=0 (idle TaskManagers beside the one running the job)
+#   --serveOptions="" (more serve options for the job, space-separated)
 # It starts its own Kafka broker and cluster (on free ports, in a temporary directory) and stops them
 # at the end; about two minutes. The cluster's logs are kept in pipeline/target/failover-check/logs.
 # The driver is FailoverCheck in the pipeline's test classes; FlinkFailoverIT runs it in the build

@@ -42,14 +42,16 @@ import java.util.stream.Stream;
  * runs it with other settings and prints the figures. Options (defaults): {@code --rate=200}
  * records/s, {@code --beforeSeconds=25} of stream before the kill, {@code --afterSeconds=20} after
  * the new TaskManager started, {@code --outputDelivery=exactly-once}, {@code --parallelism=2},
- * {@code --checkpointingInterval=0} (0: the cluster's, 2 s).
+ * {@code --checkpointingInterval=0} (0: the cluster's, 2 s), {@code --standbyTaskManagers=0} (idle
+ * TaskManagers started beside the one the job runs on: the job restarts on one of them at once),
+ * {@code --serveOptions=} (more serve options for the job, space-separated).
  */
 public final class FailoverCheck {
   /** How the check runs. */
   public record Settings(int rate, int beforeSeconds, int afterSeconds, String outputDelivery, int parallelism,
-      int checkpointingInterval) {
+      int checkpointingInterval, int standbyTaskManagers, List<String> serveOptions) {
     static Settings defaults() {
-      return new Settings(200, 25, 20, "exactly-once", 2, 0);
+      return new Settings(200, 25, 20, "exactly-once", 2, 0, 0, List.of());
     }
   }
 
@@ -89,7 +91,8 @@ public final class FailoverCheck {
     Map<String, String> o = options(args);
     Settings settings = new Settings(Integer.parseInt(o.get("rate")), Integer.parseInt(o.get("beforeSeconds")),
         Integer.parseInt(o.get("afterSeconds")), o.get("outputDelivery"), Integer.parseInt(o.get("parallelism")),
-        Integer.parseInt(o.get("checkpointingInterval")));
+        Integer.parseInt(o.get("checkpointingInterval")), Integer.parseInt(o.get("standbyTaskManagers")),
+        o.get("serveOptions").isBlank() ? List.of() : List.of(o.get("serveOptions").trim().split("\\s+")));
     Outcome outcome = run(settings, ClusterScript.repoRoot(), System.out);
     System.out.println();
     System.out.println(outcome.describe());
@@ -127,16 +130,20 @@ public final class FailoverCheck {
       }
       int prometheus = ClusterScript.freePortRange(6);
       restPort = ClusterScript.freePort();
-      check(cluster.run(SCRIPT_TIMEOUT, "start", "--taskmanagers=1", "--slots=" + s.parallelism(),
+      check(cluster.run(SCRIPT_TIMEOUT, "start", "--taskmanagers=" + (1 + s.standbyTaskManagers()),
+          "--slots=" + s.parallelism(),
           "--rest-port=" + restPort, "--rpc-port=" + ClusterScript.freePort(),
           "--prometheus-ports=" + prometheus + "-" + (prometheus + 5)), "start");
-      ClusterScript.Result submit = check(cluster.run(SCRIPT_TIMEOUT, "submit", "--bootstrapServers=" + bootstrap,
+      List<String> submitArgs = new ArrayList<>(List.of("submit", "--bootstrapServers=" + bootstrap,
           "--dataTopic=records", "--modelTopic=models", "--outputTopic=scored", "--deadLetterTopic=dead-letters",
           "--reviewTopic=review", "--comparisonTopic=comparisons",
           "--consumerGroup=failover-" + UUID.randomUUID(), "--dataTypes=wine",
-          "--parallelism=" + s.parallelism(), "--outputDelivery=" + s.outputDelivery(),
-          s.checkpointingInterval() > 0 ? "--checkpointingInterval=" + s.checkpointingInterval() : "--jobName=failover-check"),
-          "submit");
+          "--parallelism=" + s.parallelism(), "--outputDelivery=" + s.outputDelivery(), "--jobName=failover-check"));
+      if (s.checkpointingInterval() > 0) {
+        submitArgs.add("--checkpointingInterval=" + s.checkpointingInterval());
+      }
+      submitArgs.addAll(s.serveOptions());
+      ClusterScript.Result submit = check(cluster.run(SCRIPT_TIMEOUT, submitArgs.toArray(new String[0])), "submit");
       jobId = ClusterScript.jobId(submit);
       log.println("submitted job " + jobId);
 
@@ -150,17 +157,28 @@ public final class FailoverCheck {
               && hasCheckpoint(checkpoints), source, output);
       log.printf(Locale.ROOT, "before the kill: %,d sent, %,d distinct ids out%n", source.sent(), output.distinct());
 
-      ClusterScript.Result kill = check(cluster.run(SCRIPT_TIMEOUT, "kill-taskmanager", "--signal=KILL"),
-          "kill-taskmanager");
+      String victim = busyTaskManager(restPort);
+      ClusterScript.Result kill = check(cluster.run(SCRIPT_TIMEOUT, "kill-taskmanager", "--signal=KILL",
+          "--taskmanager=" + victim.substring(victim.lastIndexOf('-') + 1)), "kill-taskmanager");
       long killedAt = System.currentTimeMillis(); // the script exits right after sending SIGKILL
       long pid = Long.parseLong(kill.stdout().strip());
       await("the killed TaskManager (pid " + pid + ") gone", Duration.ofSeconds(10),
           () -> ProcessHandle.of(pid).map(ph -> !ph.isAlive()).orElse(true), source, output);
-      check(cluster.run(SCRIPT_TIMEOUT, "add-taskmanager"), "add-taskmanager");
-      long startedAt = System.currentTimeMillis();
-      log.printf(Locale.ROOT, "killed the TaskManager; a new one registered %,d ms later%n", startedAt - killedAt);
+      // Without a standby the job waits for the new TaskManager; with one, the replacement (which restores
+      // the spare) starts once the job has recovered, so as not to take the CPU from the restore.
+      long startedAt = -1;
+      if (s.standbyTaskManagers() == 0) {
+        check(cluster.run(SCRIPT_TIMEOUT, "add-taskmanager"), "add-taskmanager");
+        startedAt = System.currentTimeMillis();
+      }
       await("output written after the kill", Duration.ofMinutes(2),
           () -> firstWrittenAfter(output, killedAt) > 0, source, output);
+      if (startedAt < 0) {
+        check(cluster.run(SCRIPT_TIMEOUT, "add-taskmanager"), "add-taskmanager");
+        startedAt = System.currentTimeMillis();
+      }
+      log.printf(Locale.ROOT, "killed %s (running the job; %d standby); a new one registered %,d ms later%n", victim,
+          s.standbyTaskManagers(), startedAt - killedAt);
       Thread.sleep(s.afterSeconds() * 1000L);
       source.stop();
       sender.join();
@@ -221,6 +239,20 @@ public final class FailoverCheck {
         ModelArchives.deleteRecursively(clusterDir);
       }
     }
+  }
+
+  /** The id of a TaskManager that runs some of the job (has slots in use). */
+  private static String busyTaskManager(int restPort) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + restPort + "/taskmanagers")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    for (com.fasterxml.jackson.databind.JsonNode tm : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+        .path("taskmanagers")) {
+      if (tm.path("freeSlots").asInt() < tm.path("slotsNumber").asInt()) {
+        return tm.path("id").asText();
+      }
+    }
+    throw new IllegalStateException("no TaskManager runs the job: " + r.body());
   }
 
   /** Flink's checkpoint statistics of the job: counts and end-to-end durations. */
@@ -317,6 +349,8 @@ public final class FailoverCheck {
     o.put("outputDelivery", d.outputDelivery());
     o.put("parallelism", String.valueOf(d.parallelism()));
     o.put("checkpointingInterval", String.valueOf(d.checkpointingInterval()));
+    o.put("standbyTaskManagers", String.valueOf(d.standbyTaskManagers()));
+    o.put("serveOptions", "");
     return CheckOptions.parse(args, o);
   }
 }
