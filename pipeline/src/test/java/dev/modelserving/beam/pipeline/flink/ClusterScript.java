@@ -1,5 +1,6 @@
 package dev.modelserving.beam.pipeline.flink;
 
+import dev.modelserving.beam.model.ModelArchives;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -129,6 +130,24 @@ final class ClusterScript {
       pids.put(m.group(1), Long.parseLong(m.group(2)));
     }
     return pids;
+  }
+
+  /**
+   * Copies the cluster's logs to {@code target} (emptied first), so they outlive the cluster
+   * directory; returns {@code target}.
+   */
+  Path keepLogs(Path target) throws IOException {
+    ModelArchives.deleteRecursively(target);
+    Files.createDirectories(target);
+    Path logs = clusterDir.resolve("log");
+    if (Files.isDirectory(logs)) {
+      try (Stream<Path> files = Files.list(logs)) {
+        for (Path file : files.toList()) {
+          Files.copy(file, target.resolve(file.getFileName()));
+        }
+      }
+    }
+    return target;
   }
 
   /** The last {@code lines} lines of every log of the cluster, for a failure message. */

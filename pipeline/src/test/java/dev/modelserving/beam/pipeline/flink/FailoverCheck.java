@@ -222,15 +222,7 @@ public final class FailoverCheck {
         ClusterScript.Result stop = cluster.run(SCRIPT_TIMEOUT, "stop");
         ClusterScript.keepRunningOnExit(stopOnExit);
         log.println(stop.stdout().strip());
-        Path kept = repo.resolve("pipeline/target/failover-check/logs");
-        ModelArchives.deleteRecursively(kept);
-        Files.createDirectories(kept);
-        try (Stream<Path> logs = Files.list(clusterDir.resolve("log"))) {
-          for (Path file : logs.toList()) {
-            Files.copy(file, kept.resolve(file.getFileName()));
-          }
-        }
-        log.println("the cluster's logs: " + kept);
+        log.println("the cluster's logs: " + cluster.keepLogs(repo.resolve("pipeline/target/failover-check/logs")));
         if (!passed) {
           log.println(cluster.logTails(60));
         }

@@ -5,6 +5,10 @@ import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
 import dev.modelserving.beam.pipeline.kafka.PublishOptions;
+import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.testdata.WineSchema;
+import dev.modelserving.beam.testdata.pmml.WineForestTrainer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,13 +39,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * comes from the timestamps the job's Kafka producer gave its output messages: the middle 80% of
  * the records (from the 10% to the 90% point) divided by the time between those points, which
  * leaves out the job's start and its last stragglers. Runs alternate between the parallelisms and
- * the median of each is reported.
+ * the median of each is reported. A first, uncounted run at the highest parallelism warms every
+ * TaskManager up (the JIT compiles the serving code once per TaskManager, which on 2 cores takes
+ * tens of seconds of CPU).
  *
  * <p>Not a test: {@code runners-config/flink/scaling-check.sh} runs it (minutes; not part of CI).
- * Options: {@code --records=1000000 --repeats=3 --parallelisms=1,2 --taskmanagers=2 --slots=1
- * --model=wine-linear.pmml} (a file of testdata/files/models) {@code --runTimeoutSeconds=900}.
+ * Options: {@code --records=300000 --repeats=3 --parallelisms=1,2 --taskmanagers=1 --slots=2
+ * --model=forest-200x8} (see {@link #describeModel}) {@code --warmUp=true --runTimeoutSeconds=900 --serveOptions=} (more serve options
+ * for every job, space-separated).
  */
 public final class ScalingCheck {
+  private static final Pattern FOREST = Pattern.compile("forest-(\\d+)x(\\d+)");
   private ScalingCheck() {}
 
   public static void main(String[] args) throws Exception {
@@ -49,6 +59,7 @@ public final class ScalingCheck {
     int[] parallelisms = Arrays.stream(o.get("parallelisms").split(",")).mapToInt(Integer::parseInt).toArray();
     int partitions = Arrays.stream(parallelisms).max().orElse(1);
     Duration runTimeout = Duration.ofSeconds(Long.parseLong(o.get("runTimeoutSeconds")));
+    List<String> serveOptions = o.get("serveOptions").isBlank() ? List.of() : List.of(o.get("serveOptions").trim().split("\\s+"));
     Path repo = ClusterScript.repoRoot();
     Path testdata = repo.resolve("testdata/files");
 
@@ -62,9 +73,7 @@ public final class ScalingCheck {
           KafkaTopics.servingTopics("models", "records", null, null, partitions));
       preload(kafka.bootstrapServers(), testdata.resolve("wine.csv"), records, partitions);
       try (ModelPublisher publisher = new ModelPublisher(kafka.bootstrapServers())) {
-        String file = o.get("model");
-        publisher.send("models", ModelPublisher.describe(testdata.resolve("models").resolve(file),
-            new PublishOptions().name(file.replaceFirst("\\.[a-z]+$", "")).dataType("wine").version("1")));
+        publisher.send("models", describeModel(o.get("model"), testdata, clusterDir));
       }
       int first = ClusterScript.freePortRange(8);
       ClusterScript.Result start = cluster.run(Duration.ofMinutes(3), "start",
@@ -74,10 +83,14 @@ public final class ScalingCheck {
       check(start, "start");
       System.out.println(start.stdout());
 
+      if (Boolean.parseBoolean(o.get("warmUp"))) {
+        // the first job on a TaskManager compiles the serving code; no parallelism should pay for that
+        run(cluster, kafka, partitions, 0, records, partitions, runTimeout, serveOptions);
+      }
       Map<Integer, List<Double>> throughputs = new LinkedHashMap<>();
       for (int r = 1; r <= repeats; r++) {
         for (int p : parallelisms) {
-          double perSecond = run(cluster, kafka, p, r, records, partitions, runTimeout);
+          double perSecond = run(cluster, kafka, p, r, records, partitions, runTimeout, serveOptions);
           throughputs.computeIfAbsent(p, k -> new ArrayList<>()).add(perSecond);
         }
       }
@@ -94,6 +107,7 @@ public final class ScalingCheck {
         ClusterScript.Result stop = cluster.run(Duration.ofMinutes(2), "stop");
         ClusterScript.keepRunningOnExit(stopOnExit);
         System.out.println(stop.stdout().strip());
+        System.out.println("the cluster's logs: " + cluster.keepLogs(repo.resolve("pipeline/target/scaling-check/logs")));
       } finally {
         kafka.close();
         ModelArchives.deleteRecursively(clusterDir);
@@ -103,16 +117,18 @@ public final class ScalingCheck {
 
   /** One job at {@code parallelism}: submits it, times its output, cancels it; returns records/s. */
   private static double run(ClusterScript cluster, EmbeddedKafkaBroker kafka, int parallelism, int repeat,
-      int records, int partitions, Duration timeout) throws Exception {
+      int records, int partitions, Duration timeout, List<String> serveOptions) throws Exception {
     String suffix = "-p" + parallelism + "-r" + repeat;
     String output = "scored" + suffix;
     KafkaTopics.ensureTopics(kafka.bootstrapServers(),
         KafkaTopics.servingTopics(null, null, output, "dead-letters" + suffix, partitions));
     long submitted = System.currentTimeMillis();
-    ClusterScript.Result submit = cluster.run(Duration.ofMinutes(4), "submit",
+    List<String> submitArgs = new ArrayList<>(List.of("submit",
         "--bootstrapServers=" + kafka.bootstrapServers(), "--dataTopic=records", "--modelTopic=models",
         "--outputTopic=" + output, "--deadLetterTopic=dead-letters" + suffix, "--consumerGroup=scaling" + suffix,
-        "--dataTypes=wine", "--parallelism=" + parallelism);
+        "--dataTypes=wine", "--parallelism=" + parallelism));
+    submitArgs.addAll(serveOptions);
+    ClusterScript.Result submit = cluster.run(Duration.ofMinutes(4), submitArgs.toArray(String[]::new));
     check(submit, "submit");
     String jobId = ClusterScript.jobId(submit);
     long[] timestamps;
@@ -127,12 +143,34 @@ public final class ScalingCheck {
     double perSecond = (to - from) * 1000.0 / Math.max(1, timestamps[to] - timestamps[from]);
     double overall = records * 1000.0 / Math.max(1, timestamps[records - 1] - timestamps[0]);
     System.out.printf(Locale.ROOT,
-        "run %d, parallelism %d: %,.0f records/s (10%%-90%%), %,.0f records/s first-to-last, first output %.1f s after submit%n",
-        repeat, parallelism, perSecond, overall, (timestamps[0] - submitted) / 1000.0);
+        "%s, parallelism %d: %,.0f records/s (10%%-90%%), %,.0f records/s first-to-last, first output %.1f s after submit%n",
+        repeat == 0 ? "warm-up (not counted)" : "run " + repeat, parallelism, perSecond, overall,
+        (timestamps[0] - submitted) / 1000.0);
     try (Admin admin = kafka.admin()) {
       admin.deleteTopics(List.of(output)).all().get(); // its 1 GB of JSON is not needed again
     }
     return perSecond;
+  }
+
+  /**
+   * The model to serve: {@code forest-<trees>x<depth>} is a random forest grown here (PMML, its
+   * cost per record grows with its trees), {@code wine-mlp} the TensorFlow SavedModel fed the eleven numeric features,
+   * any other name a file of testdata/files/models.
+   */
+  static ModelDescriptor describeModel(String model, Path testdata, Path workDir) throws IOException {
+    Matcher forest = FOREST.matcher(model);
+    PublishOptions options = new PublishOptions().name(model.replaceFirst("\\.[a-z]+$", "")).dataType("wine")
+        .version("1");
+    if (forest.matches()) {
+      Path file = WineForestTrainer.train(testdata.resolve("wine.csv"), workDir, 42,
+          WineForestTrainer.Params.of(Integer.parseInt(forest.group(1)), Integer.parseInt(forest.group(2))));
+      return ModelPublisher.describe(file, options);
+    }
+    Path file = testdata.resolve("models").resolve(model);
+    if (model.equals("wine-mlp")) {
+      options.tensorColumns(WineSchema.NUMERIC_FEATURES);
+    }
+    return ModelPublisher.describe(file, options);
   }
 
   /** Wine rows, cycled and renumbered, spread evenly over the partitions. */
@@ -195,8 +233,10 @@ public final class ScalingCheck {
   }
 
   private static Map<String, String> options(String[] args) {
-    return CheckOptions.parse(args, new LinkedHashMap<>(Map.of("records", "1000000", "repeats", "3",
-        "parallelisms", "1,2", "taskmanagers", "2", "slots", "1", "model", "wine-linear.pmml",
-        "runTimeoutSeconds", "900")));
+    Map<String, String> defaults = new LinkedHashMap<>(Map.of("records", "300000", "repeats", "3",
+        "parallelisms", "1,2", "taskmanagers", "1", "slots", "2", "model", "forest-200x8", "warmUp", "true",
+        "runTimeoutSeconds", "900"));
+    defaults.put("serveOptions", "");
+    return CheckOptions.parse(args, defaults);
   }
 }

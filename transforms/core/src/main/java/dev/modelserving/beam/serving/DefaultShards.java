@@ -28,8 +28,9 @@ final class DefaultShards {
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
+  /** An {@code Integer} option of a runner's options interface, read by name; null if absent. */
   @SuppressWarnings("unchecked")
-  private static Integer option(PipelineOptions options, String interfaceName, String getter) {
+  static Integer option(PipelineOptions options, String interfaceName, String getter) {
     try {
       Class<? extends PipelineOptions> type =
           (Class<? extends PipelineOptions>) Class.forName(interfaceName, false, DefaultShards.class.getClassLoader());

@@ -55,7 +55,7 @@ final class PackBatchesFn<T> extends DoFn<T, KV<KV<String, Integer>, RecordBatch
     }
     Packing<T> packing = packings.get(dataType);
     if (packing == null) {
-      packing = new Packing<>(dataType, config.shards);
+      packing = new Packing<>(dataType, config.shardKeys.ids(dataType));
       packings.put(dataType, packing);
     }
     long now = System.nanoTime();
@@ -126,16 +126,16 @@ final class PackBatchesFn<T> extends DoFn<T, KV<KV<String, Integer>, RecordBatch
   /** The batch being packed for one data type, and the shard its next batch goes to. */
   private static final class Packing<T> {
     final String dataType;
-    final int shards;
+    final int[] shardIds;
     List<T> records = new ArrayList<>();
     long[] timestamps = new long[16];
     long startedNanos;
     int shard;
 
-    Packing(String dataType, int shards) {
+    Packing(String dataType, int[] shardIds) {
       this.dataType = dataType;
-      this.shards = shards;
-      this.shard = shards <= 1 ? 0 : ThreadLocalRandom.current().nextInt(shards);
+      this.shardIds = shardIds;
+      this.shard = shardIds.length <= 1 ? 0 : ThreadLocalRandom.current().nextInt(shardIds.length);
     }
 
     boolean isEmpty() {
@@ -165,10 +165,11 @@ final class PackBatchesFn<T> extends DoFn<T, KV<KV<String, Integer>, RecordBatch
       return batch;
     }
 
+    /** The key id of the shard the next batch goes to. */
     int nextShard() {
       int s = shard;
-      shard = shards <= 1 ? 0 : (shard + 1) % shards;
-      return s;
+      shard = shardIds.length <= 1 ? 0 : (shard + 1) % shardIds.length;
+      return shardIds[s];
     }
   }
 }

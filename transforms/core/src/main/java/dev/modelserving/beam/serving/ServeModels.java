@@ -168,7 +168,8 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
    * one core. Batches go to the shards in turn; every model goes to all shards of its data type.
    * Default: the runner's parallelism where the options tell it (Flink {@code --parallelism},
    * DirectRunner {@code --targetParallelism}), else the cores of the launching machine; set it
-   * explicitly on Dataflow.
+   * explicitly on Dataflow. On Flink the shards' keys are picked so that each lands on a subtask of
+   * its own (see {@code ShardKeys}).
    */
   public ServeModels<T> withShards(int shards) {
     if (shards < 1) {
@@ -312,7 +313,8 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     boolean keyed = spec.mode == ServingMode.KEYED;
     int shards = !keyed ? 1 : spec.shards > 0 ? spec.shards : DefaultShards.of(pipeline.getOptions());
     ServingConfig<T> config = new ServingConfig<>(spec.dataTypeFn, spec.featureExtractor, spec.payloadFormatter,
-        spec.recordFields, spec.dataTypes, shards, spec.noModelPolicy, spec.batchLimits, spec.swapPolicy,
+        spec.recordFields, spec.dataTypes, ShardKeys.forRunner(pipeline.getOptions(), shards, servingKeyCoder()),
+        spec.noModelPolicy, spec.batchLimits, spec.swapPolicy,
         spec.maxLoadedModels, UUID.randomUUID().toString(), records.isBounded() == PCollection.IsBounded.BOUNDED,
         spec.defaultPolicy, spec.policies, spec.recordIdFn, spec.maxModelsPerDataType, spec.modelStatus);
     Coder<T> recordCoder = records.getCoder();
@@ -388,7 +390,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
             .via(kv -> KV.of(kv.getKey(), ServingEvent.batch(kv.getValue()))))
         .setCoder(eventCoder);
     PCollection<KV<KV<String, Integer>, ServingEvent<T>>> modelEvents =
-        models.apply("ModelsToEveryShard", ParDo.of(new ToShardsFn<T>(config.shards))).setCoder(eventCoder);
+        models.apply("ModelsToEveryShard", ParDo.of(new ToShardsFn<T>(config.shardKeys))).setCoder(eventCoder);
     return PCollectionList.of(batchEvents).and(modelEvents)
         .apply("MergeModelsAndBatches", Flatten.pCollections())
         .apply("ServeWithKeyedModels", ParDo.of(new KeyedServingFn<>(config, recordCoder, tags))

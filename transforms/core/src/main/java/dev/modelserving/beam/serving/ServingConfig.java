@@ -21,7 +21,8 @@ final class ServingConfig<T> implements Serializable {
   final List<String> recordFields;
   /** Served data types, when declared: records of other types are dead-lettered. */
   final Set<String> dataTypes;
-  final int shards;
+  /** Keyed mode: the keys of each data type's shards (one shard in broadcast mode). */
+  final ShardKeys shardKeys;
   final NoModelPolicy noModelPolicy;
   final BatchLimits batchLimits;
   final SwapPolicy swapPolicy;
@@ -46,7 +47,7 @@ final class ServingConfig<T> implements Serializable {
       SerializableFunction<T, String> payloadFormatter,
       List<String> recordFields,
       Set<String> dataTypes,
-      int shards,
+      ShardKeys shardKeys,
       NoModelPolicy noModelPolicy,
       BatchLimits batchLimits,
       SwapPolicy swapPolicy,
@@ -63,7 +64,7 @@ final class ServingConfig<T> implements Serializable {
     this.payloadFormatter = payloadFormatter;
     this.recordFields = recordFields;
     this.dataTypes = dataTypes;
-    this.shards = shards;
+    this.shardKeys = shardKeys;
     this.noModelPolicy = noModelPolicy;
     this.batchLimits = batchLimits;
     this.swapPolicy = swapPolicy;

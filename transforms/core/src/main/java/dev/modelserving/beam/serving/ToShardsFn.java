@@ -6,17 +6,17 @@ import org.apache.beam.sdk.values.KV;
 
 /** Keyed mode: sends a model to every shard of its data type. */
 final class ToShardsFn<T> extends DoFn<ModelDescriptor, KV<KV<String, Integer>, ServingEvent<T>>> {
-  private final int shards;
+  private final ShardKeys shardKeys;
 
-  ToShardsFn(int shards) {
-    this.shards = shards;
+  ToShardsFn(ShardKeys shardKeys) {
+    this.shardKeys = shardKeys;
   }
 
   @ProcessElement
   public void process(@Element ModelDescriptor model, OutputReceiver<KV<KV<String, Integer>, ServingEvent<T>>> out) {
     ServingEvent<T> event = ServingEvent.model(model);
-    for (int shard = 0; shard < shards; shard++) {
-      out.output(KV.of(KV.of(model.getDataType(), shard), event));
+    for (int id : shardKeys.ids(model.getDataType())) {
+      out.output(KV.of(KV.of(model.getDataType(), id), event));
     }
   }
 }
