@@ -24,11 +24,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Throughput of the serving job on a standalone Flink cluster at several parallelisms, on the same
  * input: records pre-loaded in the data topic of an embedded Kafka broker, each run a fresh job
  * (its own consumer group and output topic) that reads them all from the start. A run's throughput
- * comes from the timestamps the job's Kafka producer gave its output messages: the middle 80% of
+ * comes from the output topic's end offsets, sampled every 50 ms: the middle 80% of
  * the records (from the 10% to the 90% point) divided by the time between those points, which
  * leaves out the job's start and its last stragglers. Runs alternate between the parallelisms and
  * the median of each is reported. A first, uncounted run at the highest parallelism warms every
@@ -131,21 +131,20 @@ public final class ScalingCheck {
     ClusterScript.Result submit = cluster.run(Duration.ofMinutes(4), submitArgs.toArray(String[]::new));
     check(submit, "submit");
     String jobId = ClusterScript.jobId(submit);
-    long[] timestamps;
+    OutputProgress progress;
     try {
-      timestamps = outputTimestamps(kafka.bootstrapServers(), output, records, timeout);
+      progress = OutputProgress.watch(kafka.bootstrapServers(), output, records, timeout);
     } finally {
       cluster.run(Duration.ofMinutes(2), "cancel", jobId);
     }
-    Arrays.sort(timestamps);
     int from = records / 10;
     int to = records * 9 / 10;
-    double perSecond = (to - from) * 1000.0 / Math.max(1, timestamps[to] - timestamps[from]);
-    double overall = records * 1000.0 / Math.max(1, timestamps[records - 1] - timestamps[0]);
+    double perSecond = (to - from) * 1000.0 / Math.max(1, progress.reached(to) - progress.reached(from));
+    double overall = (records - 1) * 1000.0 / Math.max(1, progress.reached(records) - progress.reached(1));
     System.out.printf(Locale.ROOT,
         "%s, parallelism %d: %,.0f records/s (10%%-90%%), %,.0f records/s first-to-last, first output %.1f s after submit%n",
         repeat == 0 ? "warm-up (not counted)" : "run " + repeat, parallelism, perSecond, overall,
-        (timestamps[0] - submitted) / 1000.0);
+        (progress.reached(1) - submitted) / 1000.0);
     try (Admin admin = kafka.admin()) {
       admin.deleteTopics(List.of(output)).all().get(); // its 1 GB of JSON is not needed again
     }
@@ -192,32 +191,46 @@ public final class ScalingCheck {
     System.out.printf(Locale.ROOT, "pre-loaded %,d records in %.1f s%n", records, (System.nanoTime() - started) / 1e9);
   }
 
-  /** The CreateTime of the first {@code count} messages of the topic. */
-  private static long[] outputTimestamps(String bootstrapServers, String topic, int count, Duration timeout) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "timing-" + topic);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    long[] timestamps = new long[count];
-    int n = 0;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      while (n < count) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("only " + n + " of " + count + " records came out on " + topic
-              + " within " + timeout.toSeconds() + " s");
-        }
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          if (n < count) {
-            timestamps[n++] = record.timestamp();
+  /**
+   * When the output topic's end offsets reached each count, sampled every 50 ms: the broker's
+   * offsets, not a consumer of the output, so that measuring takes no CPU from the job.
+   */
+  private record OutputProgress(long[] atMillis, long[] total) {
+    static OutputProgress watch(String bootstrapServers, String topic, int count, Duration timeout) throws Exception {
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      List<Long> times = new ArrayList<>();
+      List<Long> totals = new ArrayList<>();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+            .map(info -> new TopicPartition(topic, info.partition())).toList();
+        long reached = 0;
+        while (reached < count) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("only " + reached + " of " + count + " records came out on " + topic
+                + " within " + timeout.toSeconds() + " s");
           }
+          reached = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+          times.add(System.currentTimeMillis());
+          totals.add(reached);
+          Thread.sleep(50);
         }
       }
+      return new OutputProgress(times.stream().mapToLong(Long::longValue).toArray(),
+          totals.stream().mapToLong(Long::longValue).toArray());
     }
-    return timestamps;
+
+    /** The first sample time at which at least {@code n} records were out. */
+    long reached(long n) {
+      for (int i = 0; i < total.length; i++) {
+        if (total[i] >= n) {
+          return atMillis[i];
+        }
+      }
+      throw new IllegalArgumentException(n + " records never came out");
+    }
   }
 
   private static double median(List<Double> values) {
