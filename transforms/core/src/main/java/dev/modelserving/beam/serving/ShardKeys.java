@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.KV;
@@ -38,7 +39,7 @@ final class ShardKeys implements Serializable {
   private final int shards;
   /** Null: the runner does not place keys by their bytes (ids 0 to shards - 1). */
   private final Placement placement;
-  private transient Map<String, int[]> ids;
+  private transient volatile Map<String, int[]> ids;
 
   ShardKeys(int shards, Placement placement) {
     if (shards < 1) {
@@ -97,13 +98,11 @@ final class ShardKeys implements Serializable {
   }
 
   private int[] choose(String dataType) {
-    int[] chosen = new int[shards];
-    for (int i = 0; i < shards; i++) {
-      chosen[i] = i;
-    }
+    int[] plain = IntStream.range(0, shards).toArray();
     if (placement == null) {
-      return chosen;
+      return plain;
     }
+    int[] chosen = new int[shards]; // shard 0 keeps id 0
     int first = placement.subtask(KV.of(dataType, 0), shards);
     int found = 1;
     boolean[] taken = new boolean[shards];
@@ -117,14 +116,7 @@ final class ShardKeys implements Serializable {
         found++;
       }
     }
-    return found == shards ? chosen : identity(chosen);
-  }
-
-  private static int[] identity(int[] ids) {
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = i;
-    }
-    return ids;
+    return found == shards ? chosen : plain;
   }
 
   /** Flink's placement of the Beam runner's key: a key group by its hash, a range of key groups per subtask. */
