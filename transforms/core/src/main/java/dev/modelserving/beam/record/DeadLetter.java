@@ -22,7 +22,9 @@ public final class DeadLetter implements Serializable {
     /** The model refused the record's values. */
     SCORE,
     /** No model was available for the record's data type. */
-    UNSERVED
+    UNSERVED,
+    /** The record could not be trained on: its label or a feature is missing or not usable. */
+    TRAIN
   }
 
   private final String payload;

@@ -2,6 +2,7 @@ package dev.modelserving.beam.training.pmml;
 
 import dev.modelserving.beam.training.sgd.ModelKind;
 import dev.modelserving.beam.training.sgd.SgdSettings;
+import dev.modelserving.beam.training.sgd.Standardizer;
 import dev.modelserving.beam.training.sgd.Weights;
 import java.util.HashSet;
 import java.util.List;
@@ -25,15 +26,17 @@ public final class RegressionPmml {
   private final List<String> classes;
   private final String modelName;
   private final String description;
+  private final Standardizer standardizer;
 
   private RegressionPmml(SgdSettings settings, List<String> features, String target, List<String> classes,
-      String modelName, String description) {
+      String modelName, String description, Standardizer standardizer) {
     this.settings = settings;
     this.features = features;
     this.target = target;
     this.classes = classes;
     this.modelName = modelName;
     this.description = description;
+    this.standardizer = standardizer;
   }
 
   /**
@@ -50,7 +53,8 @@ public final class RegressionPmml {
     }
     List<String> classes = settings.kind() == ModelKind.LINEAR_REGRESSION ? List.of()
         : java.util.stream.IntStream.range(0, settings.classes()).mapToObj(String::valueOf).toList();
-    return new RegressionPmml(settings, List.copyOf(features), target, classes, "sgd", "");
+    return new RegressionPmml(settings, List.copyOf(features), target, classes, "sgd", "",
+        Standardizer.identity(settings.features()));
   }
 
   /** The class labels, in class-index order. */
@@ -60,24 +64,38 @@ public final class RegressionPmml {
       throw new IllegalArgumentException("withClasses needs " + settings.classes() + " distinct labels for a "
           + settings.kind() + " model, got " + labels);
     }
-    return new RegressionPmml(settings, features, target, List.copyOf(labels), modelName, description);
+    return new RegressionPmml(settings, features, target, List.copyOf(labels), modelName, description, standardizer);
   }
 
   /** The {@code modelName} attribute. */
   public RegressionPmml withModelName(String name) {
-    return new RegressionPmml(settings, features, target, classes, name, description);
+    return new RegressionPmml(settings, features, target, classes, name, description, standardizer);
   }
 
   /** The header's description, e.g. the model's lineage. */
   public RegressionPmml withDescription(String text) {
-    return new RegressionPmml(settings, features, target, classes, modelName, text);
+    return new RegressionPmml(settings, features, target, classes, modelName, text, standardizer);
   }
 
-  /** The PMML document of {@code weights}. */
-  public String write(Weights weights) {
-    if (weights.outputs() != settings.outputs() || weights.features() != settings.features()) {
-      throw new IllegalArgumentException("the weights do not have the shape of the settings: " + weights);
+  /**
+   * The standardization the weights were learnt on: {@link #write} then folds it into the
+   * coefficients (the file scores raw features) and records it, with the update count, in an
+   * {@code Extension} that {@link RegressionPmmlReader} reads to continue training.
+   */
+  public RegressionPmml withStandardizer(Standardizer standardizer) {
+    if (standardizer.features() != settings.features()) {
+      throw new IllegalArgumentException("a standardizer for " + settings.features() + " features needed, got one for "
+          + standardizer.features());
     }
+    return new RegressionPmml(settings, features, target, classes, modelName, description, standardizer);
+  }
+
+  /** The PMML document of {@code weights} (learnt on features standardized as {@link #withStandardizer} says). */
+  public String write(Weights standardized) {
+    if (standardized.outputs() != settings.outputs() || standardized.features() != settings.features()) {
+      throw new IllegalArgumentException("the weights do not have the shape of the settings: " + standardized);
+    }
+    Weights weights = standardizer.fold(standardized);
     StringBuilder x = new StringBuilder(1024);
     x.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.append("<PMML xmlns=\"http://www.dmg.org/PMML-4_4\" version=\"4.4\">\n");
@@ -103,7 +121,9 @@ public final class RegressionPmml {
       x.append(" normalizationMethod=\"")
           .append(settings.kind() == ModelKind.BINARY_LOGISTIC ? "logit" : "softmax").append('"');
     }
-    x.append(">\n    <MiningSchema>\n");
+    x.append(">\n");
+    trainingState(x, standardized.updates());
+    x.append("    <MiningSchema>\n");
     for (String f : features) {
       x.append("      <MiningField name=\"").append(escape(f)).append("\"/>\n");
     }
@@ -134,6 +154,19 @@ public final class RegressionPmml {
     }
     x.append("  </RegressionModel>\n</PMML>\n");
     return x.toString();
+  }
+
+  private void trainingState(StringBuilder x, long updates) {
+    x.append("    <Extension extender=\"").append(RegressionPmmlReader.EXTENDER).append("\" name=\"")
+        .append(RegressionPmmlReader.TRAINING_STATE).append("\">\n");
+    x.append("      <").append(RegressionPmmlReader.TRAINING_STATE_ELEMENT).append(" updates=\"").append(updates)
+        .append("\">\n");
+    for (int f = 0; f < features.size(); f++) {
+      x.append("        <").append(RegressionPmmlReader.STANDARDIZE_ELEMENT).append(" field=\"")
+          .append(escape(features.get(f))).append("\" mean=\"").append(number(standardizer.mean(f)))
+          .append("\" scale=\"").append(number(standardizer.scale(f))).append("\"/>\n");
+    }
+    x.append("      </").append(RegressionPmmlReader.TRAINING_STATE_ELEMENT).append(">\n    </Extension>\n");
   }
 
   private void table(StringBuilder x, Weights weights, int output, String category) {

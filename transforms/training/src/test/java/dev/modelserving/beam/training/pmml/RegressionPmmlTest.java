@@ -11,6 +11,7 @@ import dev.modelserving.beam.training.sgd.MiniBatchSgd;
 import dev.modelserving.beam.training.sgd.ModelKind;
 import dev.modelserving.beam.training.sgd.Predictions;
 import dev.modelserving.beam.training.sgd.SgdSettings;
+import dev.modelserving.beam.training.sgd.Standardizer;
 import dev.modelserving.beam.training.sgd.Weights;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,83 @@ class RegressionPmmlTest {
     assertThat(e.getMessage(), containsString("training diverged"));
     var names = assertThrows(IllegalArgumentException.class, () -> RegressionPmml.of(s, List.of("a", "b"), "y"));
     assertThat(names.getMessage(), containsString("3 feature names needed"));
+  }
+
+  @Test
+  void aStandardizedModelIsFoldedSoThatTheFileScoresRawFeatures() throws Exception {
+    SgdSettings s = new SgdSettings(ModelKind.MULTINOMIAL_LOGISTIC, 3, 3, LearningRate.constant(0.5), 0.01);
+    Weights standardized = trained(s, 13);
+    Standardizer st = new Standardizer(new double[] {0.5, -1, 20}, new double[] {3, 0.25, 40});
+    Evaluator e = load(RegressionPmml.of(s, FEATURES, "grade").withClasses(List.of("low", "mid", "high"))
+        .withStandardizer(st).write(standardized));
+    for (double[] x : rows(50, 14)) {
+      ProbabilityDistribution<?> p = (ProbabilityDistribution<?>) e.evaluate(arguments(e, x)).get("grade");
+      double[] z = new double[3];
+      st.apply(x, z);
+      double[] expected = Predictions.probabilities(standardized, ModelKind.MULTINOMIAL_LOGISTIC, z);
+      assertThat(p.getProbability("mid"), closeTo(expected[1], 1e-12));
+      assertThat(p.getProbability("high"), closeTo(expected[2], 1e-12));
+    }
+  }
+
+  @Test
+  void whatIsWrittenReadsBackAsTheSameModel() {
+    SgdSettings s = new SgdSettings(ModelKind.BINARY_LOGISTIC, 3, 2, LearningRate.constant(0.5), 0.01);
+    Weights w = trained(s, 15);
+    Standardizer st = new Standardizer(new double[] {1, 2, 3}, new double[] {4, 5, 6});
+    ExportedModel m = RegressionPmmlReader.read(RegressionPmml.of(s, FEATURES, "good")
+        .withClasses(List.of("no", "yes")).withModelName("m").withStandardizer(st).write(w)
+        .getBytes(StandardCharsets.UTF_8));
+    assertThat(m.kind(), org.hamcrest.Matchers.equalTo(ModelKind.BINARY_LOGISTIC));
+    assertThat(m.features(), org.hamcrest.Matchers.equalTo(FEATURES));
+    assertThat(m.target(), org.hamcrest.Matchers.equalTo("good"));
+    assertThat(m.classes(), org.hamcrest.Matchers.equalTo(List.of("no", "yes")));
+    assertThat(m.modelName(), org.hamcrest.Matchers.equalTo("m"));
+    assertThat(m.standardizer(), org.hamcrest.Matchers.equalTo(st));
+    assertThat(m.weights().updates(), org.hamcrest.Matchers.equalTo(w.updates()));
+    for (int f = 0; f < 3; f++) {
+      assertThat(m.weights().coefficient(0, f), closeTo(w.coefficient(0, f), 1e-12 * Math.abs(w.coefficient(0, f))));
+    }
+    assertThat(m.weights().intercept(0), closeTo(w.intercept(0), 1e-12));
+  }
+
+  @Test
+  void anotherToolsRegressionReadsOnRawFeaturesFromUpdateZero() {
+    String pmml = """
+        <PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
+          <Header/>
+          <DataDictionary><DataField name="a" optype="continuous" dataType="double"/>
+            <DataField name="b" optype="continuous" dataType="double"/>
+            <DataField name="y" optype="continuous" dataType="double"/></DataDictionary>
+          <RegressionModel functionName="regression">
+            <MiningSchema><MiningField name="y" usageType="target"/><MiningField name="a"/><MiningField name="b"/></MiningSchema>
+            <RegressionTable intercept="1.5"><NumericPredictor name="b" coefficient="-2"/></RegressionTable>
+          </RegressionModel>
+        </PMML>""";
+    ExportedModel m = RegressionPmmlReader.read(pmml.getBytes(StandardCharsets.UTF_8));
+    assertThat(m.kind(), org.hamcrest.Matchers.equalTo(ModelKind.LINEAR_REGRESSION));
+    assertThat(m.features(), org.hamcrest.Matchers.equalTo(List.of("a", "b")));
+    assertThat(m.standardizer().isIdentity(), org.hamcrest.Matchers.equalTo(true));
+    assertThat(m.weights().coefficient(0, 0), closeTo(0, 0));
+    assertThat(m.weights().coefficient(0, 1), closeTo(-2, 0));
+    assertThat(m.weights().intercept(0), closeTo(1.5, 0));
+    assertThat(m.weights().updates(), org.hamcrest.Matchers.equalTo(0L));
+  }
+
+  @Test
+  void documentsItCannotContinueFromAreRefusedWithTheReason() {
+    var doctype = assertThrows(IllegalArgumentException.class, () -> RegressionPmmlReader.read(
+        "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><PMML>&e;</PMML>".getBytes(StandardCharsets.UTF_8)));
+    assertThat(doctype.getMessage(), containsString("not a readable PMML document"));
+    var tree = assertThrows(IllegalArgumentException.class, () -> RegressionPmmlReader.read(
+        "<PMML xmlns=\"http://www.dmg.org/PMML-4_4\"><TreeModel/></PMML>".getBytes(StandardCharsets.UTF_8)));
+    assertThat(tree.getMessage(), containsString("has no RegressionModel"));
+    var categorical = assertThrows(IllegalArgumentException.class, () -> RegressionPmmlReader.read((
+        "<PMML xmlns=\"http://www.dmg.org/PMML-4_4\"><RegressionModel functionName=\"regression\"><MiningSchema>"
+            + "<MiningField name=\"y\" usageType=\"target\"/><MiningField name=\"c\"/></MiningSchema>"
+            + "<RegressionTable intercept=\"0\"><CategoricalPredictor name=\"c\" value=\"red\" coefficient=\"1\"/>"
+            + "</RegressionTable></RegressionModel></PMML>").getBytes(StandardCharsets.UTF_8)));
+    assertThat(categorical.getMessage(), containsString("numeric predictors"));
   }
 
   private static Weights trained(SgdSettings s, long seed) {
