@@ -64,18 +64,7 @@ public final class KafkaServing {
     RecordSchema schema = ServingPipeline.recordSchema(o, null);
 
     KafkaClientConfig clients = KafkaClientConfig.from(o);
-    KafkaIO.Read<String, String> readRecords = KafkaIOSettings.read(KafkaIO.<String, String>read()
-        .withBootstrapServers(o.getBootstrapServers())
-        .withTopic(o.getDataTopic())
-        .withKeyDeserializer(StringDeserializer.class)
-        .withValueDeserializer(StringDeserializer.class), clients,
-        Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-        Map.of(ConsumerConfig.GROUP_ID_CONFIG, o.getConsumerGroup(),
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED))
-        .commitOffsetsInFinalize();
-    if (o.getMaxRecords() > 0) {
-      readRecords = readRecords.withMaxNumRecords(o.getMaxRecords());
-    }
+    KafkaIO.Read<String, String> readRecords = recordReader(o, clients);
     KafkaIO.Read<String, byte[]> readModels = KafkaIOSettings.read(KafkaIO.<String, byte[]>read()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(o.getModelTopic())
@@ -128,8 +117,26 @@ public final class KafkaServing {
     return p;
   }
 
+  /**
+   * The reader of {@code --dataTopic}: read committed, consumer group {@code --consumerGroup}, offsets
+   * committed when a checkpoint is finalized, from the earliest offset without a committed one;
+   * bounded by {@code --maxRecords} when it is set.
+   */
+  public static KafkaIO.Read<String, String> recordReader(ServingOptions o, KafkaClientConfig clients) {
+    KafkaIO.Read<String, String> read = KafkaIOSettings.read(KafkaIO.<String, String>read()
+        .withBootstrapServers(o.getBootstrapServers())
+        .withTopic(o.getDataTopic())
+        .withKeyDeserializer(StringDeserializer.class)
+        .withValueDeserializer(StringDeserializer.class), clients,
+        Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        Map.of(ConsumerConfig.GROUP_ID_CONFIG, o.getConsumerGroup(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED))
+        .commitOffsetsInFinalize();
+    return o.getMaxRecords() > 0 ? read.withMaxNumRecords(o.getMaxRecords()) : read;
+  }
+
   /** A writer of JSON keyed by record id or data type, with the user's producer settings. */
-  static KafkaIO.Write<String, String> keyedWriter(ServingOptions o, String topic, KafkaClientConfig clients) {
+  public static KafkaIO.Write<String, String> keyedWriter(ServingOptions o, String topic, KafkaClientConfig clients) {
     return KafkaIOSettings.write(KafkaIO.<String, String>write()
         .withBootstrapServers(o.getBootstrapServers())
         .withTopic(topic)

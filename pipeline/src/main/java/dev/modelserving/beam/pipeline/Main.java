@@ -5,11 +5,12 @@ import dev.modelserving.beam.pipeline.kafka.KafkaCommand;
 import dev.modelserving.beam.pipeline.kafka.PublishModelCommand;
 import dev.modelserving.beam.pipeline.kafka.RouteCommand;
 import dev.modelserving.beam.pipeline.kafka.StatusCommand;
+import dev.modelserving.beam.pipeline.training.TrainMain;
 import java.util.Arrays;
 
 /**
  * Entry point of the application jar: {@code serve} (the default), {@code demo}, {@code
- * publish-model}, {@code route} or {@code status}, each followed by its options; {@code <command>
+ * publish-model}, {@code route}, {@code status} or {@code train}, each followed by its options; {@code <command>
  * --help} lists them.
  */
 public final class Main {
@@ -21,6 +22,7 @@ public final class Main {
       "  route          set how a data type's records are split among its models (weights, active model, shadows)",
       "  kafka          a single-node Kafka broker on 127.0.0.1 (for trying the application), until Ctrl-C",
       "  status         print the latest model status report of every data type from the status topic",
+      "  train          train a model incrementally on the labelled records of the data topic, publishing each version",
       "  <command> --help lists the command's options.");
 
   private Main() {}
@@ -55,6 +57,9 @@ public final class Main {
         break;
       case "status":
         StatusCommand.main(rest);
+        break;
+      case "train":
+        TrainMain.main(rest);
         break;
       default:
         System.err.println("unknown command '" + args[0] + "'\n" + USAGE);

@@ -261,7 +261,8 @@ public final class ServingMain {
     }
   }
 
-  static void cancelQuietly(PipelineResult result) {
+  /** Cancels a run that has not ended; logs what goes wrong. */
+  public static void cancelQuietly(PipelineResult result) {
     try {
       if (!result.getState().isTerminal()) {
         result.cancel();

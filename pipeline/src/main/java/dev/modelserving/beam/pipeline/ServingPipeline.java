@@ -214,7 +214,7 @@ public final class ServingPipeline {
   }
 
   /** The record schema; {@code columns} override --csvColumns when not null (a file's header row). */
-  static RecordSchema recordSchema(ServingOptions o, List<String> columns) {
+  public static RecordSchema recordSchema(ServingOptions o, List<String> columns) {
     String defaultType = o.getDefaultDataType() == null || o.getDefaultDataType().isEmpty() ? null : o.getDefaultDataType();
     switch (o.getDataFormat().trim().toLowerCase()) {
       case "csv":

@@ -20,10 +20,33 @@ import java.util.Random;
  */
 public final class WineDataGenerator {
   private final Random random;
+  private final long driftAfter;
   private long nextId = 1;
 
   public WineDataGenerator(long seed) {
+    this(seed, Long.MAX_VALUE);
+  }
+
+  private WineDataGenerator(long seed, long driftAfter) {
     this.random = new Random(seed);
+    this.driftAfter = driftAfter;
+  }
+
+  /**
+   * A generator whose relation between the features and the quality shifts after {@code records}
+   * wines (concept drift): from then on more alcohol makes a wine worse and more volatile acidity
+   * makes it better, the reverse of before. The features keep their distribution.
+   */
+  public static WineDataGenerator withDriftAfter(long seed, long records) {
+    if (records < 0) {
+      throw new IllegalArgumentException("the drift starts after 0 or more records, not " + records);
+    }
+    return new WineDataGenerator(seed, records);
+  }
+
+  /** True once the wines come from the shifted relation. */
+  public boolean drifted() {
+    return nextId > driftAfter;
   }
 
   /** One generated wine. */
@@ -68,9 +91,10 @@ public final class WineDataGenerator {
     double density = 1.001 - 0.0009 * (alcohol - 8) + 0.0004 * residualSugar + gauss(0, 0.0008);
     double pH = clamp(gauss(red ? 3.31 : 3.19, 0.15), 2.7, 4.0);
     double sulphates = clamp(gauss(red ? 0.66 : 0.49, red ? 0.17 : 0.11), 0.22, 2.0);
+    boolean drifted = drifted();
     double latent = 5.6
-        + 0.33 * (alcohol - 10.5)
-        - 1.6 * (volatileAcidity - (red ? 0.53 : 0.28))
+        + (drifted ? -0.33 : 0.33) * (alcohol - 10.5)
+        + (drifted ? 1.6 : -1.6) * (volatileAcidity - (red ? 0.53 : 0.28))
         + 0.9 * (sulphates - (red ? 0.66 : 0.49))
         - 2.0 * (chlorides - (red ? 0.087 : 0.046))
         + 0.004 * (freeSo2 - 30)

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
@@ -119,6 +120,42 @@ public final class ModelTopicBootstrap {
       LOG.info("Model topic '{}': {} messages up to offsets {}; starting from {} message(s) that rebuild the model sets",
           topic, messages.size(), end.values(), start.size());
       return start;
+    } catch (RuntimeException e) {
+      throw KafkaAccessException.orElse("read the model topic '" + topic + "'", config, e, e);
+    }
+  }
+
+  /**
+   * The latest add of model {@code name} of {@code dataType} on {@code topic} (the last in the
+   * topic's order), if the topic has one; commits nothing. A trainer continues from it.
+   *
+   * @throws KafkaAccessException if Kafka refuses the consumer or does not answer in time
+   */
+  public static Optional<ModelDescriptor> latestVersion(String bootstrapServers, String topic, String dataType,
+      String name, KafkaClientConfig clients) {
+    Map<String, Object> config = clients.consumerConfig(bootstrapServers,
+        Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES),
+        Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      Duration callTimeout = callTimeout(config);
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo p : consumer.partitionsFor(topic, callTimeout)) {
+        partitions.add(new TopicPartition(topic, p.partition()));
+      }
+      if (partitions.isEmpty()) {
+        return Optional.empty();
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      ModelDescriptor latest = null;
+      for (ConsumerRecord<String, byte[]> r : readUpTo(consumer, consumer.endOffsets(partitions, callTimeout))) {
+        ModelDescriptor d = parse(r);
+        if (d != null && ModelDescriptors.isAdd(d) && d.getDataType().equals(dataType) && d.getName().equals(name)) {
+          latest = d;
+        }
+      }
+      return Optional.ofNullable(latest);
     } catch (RuntimeException e) {
       throw KafkaAccessException.orElse("read the model topic '" + topic + "'", config, e, e);
     }

@@ -17,7 +17,7 @@ import org.joda.time.Instant;
  * (stage {@code TRAIN}) that says why it cannot be trained on.
  */
 final class ToExamplesFn<T> extends DoFn<T, KV<String, Example>> {
-  static final String NAMESPACE = "training";
+  static final String NAMESPACE = TrainModels.METRICS_NAMESPACE;
 
   private final Map<String, TrainingSpec> specs;
   private final MiniBatchParams params;
@@ -62,8 +62,8 @@ final class ToExamplesFn<T> extends DoFn<T, KV<String, Example>> {
           throw new InvalidRecordException("feature '" + name + "' is not finite (" + x[f] + ")");
         }
       }
-      String id = recordIdFn == null ? payloadFormatter.apply(record) : recordIdFn.apply(record);
-      boolean holdout = params.isHoldout(id == null ? "" : id);
+      String id = recordIdFn == null ? null : recordIdFn.apply(record);
+      boolean holdout = params.isHoldout(id != null ? id : String.valueOf(payloadFormatter.apply(record)));
       counter(dataType, holdout ? "holdout" : "examples").inc();
       out.get(TrainModels.EXAMPLES).output(KV.of(dataType, new Example(x, label, holdout, timestamp.getMillis())));
     } catch (InvalidRecordException | RuntimeException e) {

@@ -61,6 +61,11 @@ import org.joda.time.Duration;
  * State lives in the global window: windowed inputs are moved into it.
  */
 public final class TrainModels<T> extends PTransform<PCollection<T>, TrainModels.Result> {
+  /**
+   * The namespace of the trainer's Beam counters, {@code <dataType>/<event>}: {@code examples}
+   * (trained on), {@code holdout}, {@code failures}, {@code steps} and {@code models} (published).
+   */
+  public static final String METRICS_NAMESPACE = "training";
   static final TupleTag<KV<String, Example>> EXAMPLES = new TupleTag<>("examples") {};
   private static final TupleTag<DeadLetter> FAILURES = new TupleTag<>("failures") {};
 
