@@ -58,12 +58,13 @@ public final class TrainMain {
     Pipeline pipeline;
     try {
       options = parse(args);
+      TrainingSpec spec = spec(options);
       KafkaClientConfig clients = KafkaClientConfig.from(options);
+      Optional<ModelDescriptor> fromFile = startFile(options);
       if (options.getCreateTopics()) {
         KafkaTopics.ensureTopics(options.getBootstrapServers(), topics(options), clients);
       }
-      TrainingSpec spec = spec(options);
-      Optional<ModelDescriptor> start = startModel(options, clients);
+      Optional<ModelDescriptor> start = fromFile.isPresent() ? fromFile : startModel(options, clients);
       if (start.isPresent()) {
         spec = spec.withInitialModel(start.get());
         out.println("Without checkpointed state, training continues from " + options.getModelName() + " version "
@@ -119,12 +120,9 @@ public final class TrainMain {
         .withL2(o.getL2());
   }
 
-  /** The model a trainer without state starts from: --startFrom's. */
-  static Optional<ModelDescriptor> startModel(TrainingOptions o, KafkaClientConfig clients) throws IOException {
-    String from = o.getStartFrom().trim();
-    switch (from) {
-      case "none":
-        return Optional.empty();
+  /** With --startFrom=latest, the latest version on the model topic, if any. */
+  static Optional<ModelDescriptor> startModel(TrainingOptions o, KafkaClientConfig clients) {
+    switch (o.getStartFrom().trim()) {
       case "latest":
         Optional<ModelDescriptor> latest = ModelTopicBootstrap.latestVersion(o.getBootstrapServers(), o.getModelTopic(),
             o.getTrainingDataType(), o.getModelName(), clients);
@@ -133,6 +131,18 @@ public final class TrainMain {
               o.getModelTopic(), o.getModelName(), o.getTrainingDataType());
         }
         return latest;
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** With --startFrom=<file>, that PMML model as version --startVersion. */
+  static Optional<ModelDescriptor> startFile(TrainingOptions o) throws IOException {
+    String from = o.getStartFrom().trim();
+    switch (from) {
+      case "none":
+      case "latest":
+        return Optional.empty();
       default:
         Path file = Path.of(from);
         if (!Files.isRegularFile(file)) {
