@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,9 +156,8 @@ public final class TrainMain {
 
   /** The topics the command reads and writes: the data topic, the compacted model topic, the dead-letter topic. */
   static Map<String, TopicSpec> topics(TrainingOptions o) {
-    Map<String, TopicSpec> topics = new LinkedHashMap<>(KafkaTopics.servingTopics(o.getModelTopic(), o.getDataTopic(),
-        o.getDeadLetterTopic(), o.getDeadLetterTopic(), o.getTopicPartitions()));
-    return topics;
+    return KafkaTopics.servingTopics(o.getModelTopic(), o.getDataTopic(), o.getDeadLetterTopic(),
+        o.getDeadLetterTopic(), o.getTopicPartitions());
   }
 
   private static List<String> list(String csv) {

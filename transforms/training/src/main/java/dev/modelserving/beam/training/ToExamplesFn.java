@@ -26,6 +26,7 @@ final class ToExamplesFn<T> extends DoFn<T, KV<String, Example>> {
   private final SerializableFunction<T, String> recordIdFn;
   private final SerializableFunction<T, String> payloadFormatter;
   private final TupleTag<DeadLetter> failures;
+  private transient Map<String, Counter> counters;
 
   ToExamplesFn(Map<String, TrainingSpec> specs, MiniBatchParams params, SerializableFunction<T, String> dataTypeFn,
       SerializableFunction<T, Features> featureExtractor, SerializableFunction<T, String> recordIdFn,
@@ -102,7 +103,11 @@ final class ToExamplesFn<T> extends DoFn<T, KV<String, Example>> {
     }
   }
 
-  private static Counter counter(String dataType, String event) {
-    return Metrics.counter(NAMESPACE, dataType + "/" + event);
+  /** The counter of {@code <dataType>/<event>}, made once per name (not per record). */
+  private Counter counter(String dataType, String event) {
+    if (counters == null) {
+      counters = new java.util.HashMap<>();
+    }
+    return counters.computeIfAbsent(dataType + "/" + event, name -> Metrics.counter(NAMESPACE, name));
   }
 }
