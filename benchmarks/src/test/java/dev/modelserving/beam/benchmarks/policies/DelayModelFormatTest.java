@@ -38,15 +38,18 @@ class DelayModelFormatTest {
   void eachBatchCallTakesTheLatencyOfItsNumber() throws Exception {
     LatencyDistribution latency = LatencyDistribution.parse("1ms:50,30ms:50", 5);
     try (Scorer scorer = ModelFormats.load(PolicyModels.delay("slow", latency))) {
-      for (int k = 0; k < 8; k++) {
+      long slowest = 30_000_000L;
+      for (int k = 0; k < 9; k++) {
         long start = System.nanoTime();
         scorer.scoreBatch(List.of(Features.builder().build()));
         long took = System.nanoTime() - start;
         long drawn = latency.nanosOf(k);
         assertThat("call " + k + " waits at least its latency", took, greaterThanOrEqualTo(drawn));
-        assertThat("call " + k + " does not wait much longer", took, lessThan(drawn + 15_000_000L));
+        if (k > 0 && drawn < slowest) { // call 0 also loads classes; a busy machine delays any call a little
+          assertThat("fast call " + k + " is quicker than the slow latency", took, lessThan(slowest));
+        }
       }
-      assertThat(((DelayModelFormat.DelayScorer) scorer).calls(), equalTo(8L));
+      assertThat(((DelayModelFormat.DelayScorer) scorer).calls(), equalTo(9L));
     }
   }
 

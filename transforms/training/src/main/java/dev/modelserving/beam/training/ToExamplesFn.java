@@ -55,14 +55,7 @@ final class ToExamplesFn<T> extends DoFn<T, KV<String, Example>> {
       }
       Features features = featureExtractor.apply(record);
       double label = label(spec, features);
-      double[] x = new double[spec.features().size()];
-      for (int f = 0; f < x.length; f++) {
-        String name = spec.features().get(f);
-        x[f] = features.getNumber(name);
-        if (!Double.isFinite(x[f])) {
-          throw new InvalidRecordException("feature '" + name + "' is not finite (" + x[f] + ")");
-        }
-      }
+      double[] x = featureVector(spec, features);
       String id = recordIdFn == null ? null : recordIdFn.apply(record);
       boolean holdout = params.isHoldout(id != null ? id : String.valueOf(payloadFormatter.apply(record)));
       counter(dataType, holdout ? "holdout" : "examples").inc();
@@ -74,7 +67,21 @@ final class ToExamplesFn<T> extends DoFn<T, KV<String, Example>> {
     }
   }
 
-  private static double label(TrainingSpec spec, Features features) throws InvalidRecordException {
+  /** The spec's features of a record, in the spec's order; each must be a finite number. */
+  static double[] featureVector(TrainingSpec spec, Features features) throws InvalidRecordException {
+    double[] x = new double[spec.features().size()];
+    for (int f = 0; f < x.length; f++) {
+      String name = spec.features().get(f);
+      x[f] = features.getNumber(name);
+      if (!Double.isFinite(x[f])) {
+        throw new InvalidRecordException("feature '" + name + "' is not finite (" + x[f] + ")");
+      }
+    }
+    return x;
+  }
+
+  /** The record's label in the spec's target field: its class index, or its value for regression. */
+  static double label(TrainingSpec spec, Features features) throws InvalidRecordException {
     String target = spec.target();
     if (!features.has(target)) {
       throw new InvalidRecordException("the label '" + target + "' is missing");

@@ -67,7 +67,7 @@ public final class TrainModels<T> extends PTransform<PCollection<T>, TrainModels
    */
   public static final String METRICS_NAMESPACE = "training";
   static final TupleTag<KV<String, Example>> EXAMPLES = new TupleTag<>("examples") {};
-  private static final TupleTag<DeadLetter> FAILURES = new TupleTag<>("failures") {};
+  static final TupleTag<DeadLetter> FAILURES = new TupleTag<>("failures") {};
 
   private final Map<String, TrainingSpec> specs;
   private final SerializableFunction<T, String> dataTypeFn;
@@ -165,17 +165,26 @@ public final class TrainModels<T> extends PTransform<PCollection<T>, TrainModels
     if (featureExtractor == null) {
       throw new IllegalArgumentException("TrainModels needs a feature extractor: call withFeatureExtractor(fn)");
     }
-    PCollection<T> global = records.getWindowingStrategy().getWindowFn() instanceof GlobalWindows ? records
-        : records.apply("RecordsInGlobalWindow", Window.<T>into(new GlobalWindows()).triggering(DefaultTrigger.of())
-            .discardingFiredPanes().withAllowedLateness(Duration.ZERO));
-    PCollectionTuple examples = global.apply("ToExamples",
+    PCollectionTuple examples = inGlobalWindow(records).apply("ToExamples",
         ParDo.of(new ToExamplesFn<>(specs, params, dataTypeFn, featureExtractor, recordIdFn, payloadFormatter,
             FAILURES)).withOutputTags(EXAMPLES, TupleTagList.of(FAILURES)));
-    PCollection<ModelDescriptor> models = examples.get(EXAMPLES)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), ExampleCoder.of()))
+    return new Result(records.getPipeline(), trainOn(examples.get(EXAMPLES), specs, params),
+        examples.get(FAILURES).setCoder(DeadLetterCoder.of()));
+  }
+
+  /** The records in the global window, where the trainers' state lives. */
+  static <T> PCollection<T> inGlobalWindow(PCollection<T> records) {
+    return records.getWindowingStrategy().getWindowFn() instanceof GlobalWindows ? records
+        : records.apply("RecordsInGlobalWindow", Window.<T>into(new GlobalWindows()).triggering(DefaultTrigger.of())
+            .discardingFiredPanes().withAllowedLateness(Duration.ZERO));
+  }
+
+  /** Each data type's trainer stepping on its examples: the published models. */
+  static PCollection<ModelDescriptor> trainOn(PCollection<KV<String, Example>> examples,
+      Map<String, TrainingSpec> specs, MiniBatchParams params) {
+    return examples.setCoder(KvCoder.of(StringUtf8Coder.of(), ExampleCoder.of()))
         .apply("MiniBatchTraining", ParDo.of(new MiniBatchTrainingFn(specs, params)))
         .setCoder(ModelDescriptorCoder.of());
-    return new Result(records.getPipeline(), models, examples.get(FAILURES).setCoder(DeadLetterCoder.of()));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.modelserving.beam.training;
 
 import com.google.protobuf.ByteString;
 import dev.modelserving.beam.model.proto.Lineage;
+import dev.modelserving.beam.model.proto.LineageOrBuilder;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.training.pmml.RegressionPmml;
 import dev.modelserving.beam.training.sgd.MiniBatchSgd;
@@ -75,8 +76,9 @@ final class Trainer {
 
   /** The model of the state's weights, as the next version; resets what is pending. */
   private ModelDescriptor publish(TrainerState state) {
-    Map<String, Double> metrics = HoldoutMetrics.of(spec.kind(), state.standardizer, state.weights, state.holdout);
-    Lineage lineage = Lineage.newBuilder()
+    Map<String, Double> metrics = HoldoutMetrics.of(spec.kind(), state.standardizer, state.weights, state.holdout,
+        spec.teacher() != null);
+    Lineage.Builder lineage = Lineage.newBuilder()
         .setParentVersion(state.parentVersion)
         .setParentUuid(state.parentUuid)
         .setTrainedRecords(state.pendingTrained)
@@ -86,11 +88,14 @@ final class Trainer {
         .setUpdates(state.weights.updates())
         .putAllHoldoutMetrics(metrics)
         .setHoldoutRecords(state.holdout.size())
-        .setTrainer(spec.describe())
-        .build();
+        .setTrainer(spec.describe());
+    if (spec.teacher() != null) {
+      lineage.setTeacherName(spec.teacher().name()).setTeacherVersion(spec.teacher().version())
+          .setTeacherUuid(spec.teacher().uuid());
+    }
     long version = state.version + 1;
     String uuid = UUID.randomUUID().toString();
-    String description = describe(version, lineage);
+    String description = describe(version, lineage.build());
     String document = pmml.withStandardizer(state.standardizer).withDescription(description).write(state.weights);
     state.version = version;
     state.parentVersion = Long.toString(version);
@@ -110,7 +115,7 @@ final class Trainer {
         .build();
   }
 
-  private String describe(long version, Lineage l) {
+  private String describe(long version, LineageOrBuilder l) {
     return String.format("%s version %d: %s; trained on %d records (event time %d..%d) since %s, %d in all, %d updates;"
             + " holdout %s on %d records", spec.modelName(), version, spec.describe(), l.getTrainedRecords(),
         l.getEventTimeStartMillis(), l.getEventTimeEndMillis(),

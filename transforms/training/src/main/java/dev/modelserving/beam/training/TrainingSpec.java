@@ -38,12 +38,21 @@ public final class TrainingSpec implements Serializable {
   private final LearningRate learningRate;
   private final double l2;
   private final InitialModel initial;
+  private final Teacher teacher;
 
   /** A published model to continue from: its weights, and the version and uuid the next model descends from. */
   record InitialModel(ExportedModel model, long version, String uuid) implements Serializable {}
 
+  /** The model a distilled student learns from: its name, version and uuid, for the lineage. */
+  record Teacher(String name, String version, String uuid) implements Serializable {
+    @Override
+    public String toString() {
+      return name + " version " + version + " (" + uuid + ")";
+    }
+  }
+
   private TrainingSpec(String dataType, String modelName, String target, List<String> features, ModelKind kind,
-      List<String> classes, LearningRate learningRate, double l2, InitialModel initial) {
+      List<String> classes, LearningRate learningRate, double l2, InitialModel initial, Teacher teacher) {
     this.dataType = dataType;
     this.modelName = modelName;
     this.target = target;
@@ -53,6 +62,7 @@ public final class TrainingSpec implements Serializable {
     this.learningRate = learningRate;
     this.l2 = l2;
     this.initial = initial;
+    this.teacher = teacher;
     settings(); // validates the shape
   }
 
@@ -90,18 +100,18 @@ public final class TrainingSpec implements Serializable {
     if (new HashSet<>(c).size() != c.size()) {
       throw new IllegalArgumentException("classes must be distinct: " + classes);
     }
-    return new TrainingSpec(dataType, modelName, target, f, kind, c, DEFAULT_LEARNING_RATE, DEFAULT_L2, null);
+    return new TrainingSpec(dataType, modelName, target, f, kind, c, DEFAULT_LEARNING_RATE, DEFAULT_L2, null, null);
   }
 
   /** The learning-rate schedule (default {@link #DEFAULT_LEARNING_RATE}). */
   public TrainingSpec withLearningRate(LearningRate rate) {
     return new TrainingSpec(dataType, modelName, target, features, kind, classes, Objects.requireNonNull(rate), l2,
-        initial);
+        initial, teacher);
   }
 
   /** The L2 penalty on the coefficients (default {@link #DEFAULT_L2}). */
   public TrainingSpec withL2(double penalty) {
-    return new TrainingSpec(dataType, modelName, target, features, kind, classes, learningRate, penalty, initial);
+    return new TrainingSpec(dataType, modelName, target, features, kind, classes, learningRate, penalty, initial, teacher);
   }
 
   /**
@@ -132,7 +142,7 @@ public final class TrainingSpec implements Serializable {
           + "; this spec trains a " + kind + " of " + features + " predicting '" + target + "' " + classes);
     }
     return new TrainingSpec(dataType, modelName, target, features, kind, classes, learningRate, l2,
-        new InitialModel(m, version, model.getUuid()));
+        new InitialModel(m, version, model.getUuid()), teacher);
   }
 
   public String dataType() {
@@ -177,10 +187,22 @@ public final class TrainingSpec implements Serializable {
     return initial;
   }
 
+  /** This spec for a student distilled from {@code teacher}: the teacher's answers are its labels. */
+  TrainingSpec withTeacher(ModelDescriptor model) {
+    return new TrainingSpec(dataType, modelName, target, features, kind, classes, learningRate, l2, initial,
+        new Teacher(model.getName(), model.getVersion(), model.getUuid()));
+  }
+
+  /** The teacher of a distilled student; null for a model trained on labels. */
+  Teacher teacher() {
+    return teacher;
+  }
+
   /** The trainer and its settings as text, for a model's lineage. */
   public String describe() {
     return "mini-batch SGD " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", learning rate "
-        + learningRate.initial() + " / (1 + " + learningRate.decay() + " t), L2 " + l2;
+        + learningRate.initial() + " / (1 + " + learningRate.decay() + " t), L2 " + l2
+        + (teacher == null ? "" : ", distilled from " + teacher);
   }
 
   private static boolean isBlank(String s) {
@@ -190,6 +212,7 @@ public final class TrainingSpec implements Serializable {
   @Override
   public String toString() {
     return "TrainingSpec{" + dataType + "/" + modelName + ": " + kind + " of " + features + " -> " + target
-        + (classes.isEmpty() ? "" : " " + classes) + (initial == null ? "" : ", from version " + initial.version()) + "}";
+        + (classes.isEmpty() ? "" : " " + classes) + (initial == null ? "" : ", from version " + initial.version())
+        + (teacher == null ? "" : ", taught by " + teacher) + "}";
   }
 }

@@ -46,14 +46,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(TestPipelineExtension.class)
 class TrainModelsTest {
-  private static final Instant T0 = new Instant(1_700_000_000_000L);
+  private static final Instant T0 = TimedLines.T0;
 
   private static PCollection<String> timed(TestPipeline p, List<String> lines, long stepMillis) {
-    TestStream.Builder<String> s = TestStream.create(StringUtf8Coder.of()).advanceWatermarkTo(T0);
-    for (int i = 0; i < lines.size(); i++) {
-      s = s.addElements(TimestampedValue.of(lines.get(i), T0.plus(Duration.millis(i * stepMillis))));
-    }
-    return p.apply(s.advanceWatermarkToInfinity());
+    return TimedLines.of(p, lines, stepMillis);
   }
 
   private static List<ModelDescriptor> byVersion(Iterable<ModelDescriptor> models) {
