@@ -113,8 +113,8 @@ class RestartAfterKillTest {
     NumberedRecords source = new NumberedRecords(broker.bootstrapServers(), dataTopic, wines, RATE_PER_SECOND);
     Thread sender = new Thread(source, "send-records");
     Path logs = Files.createDirectories(Paths.get("target", "restart-after-kill", runner)); // kept for a look afterwards
-    ServeProcess first = ServeProcess.start(args, logs.resolve("first.log"));
-    ServeProcess second = null;
+    MainProcess first = MainProcess.start("serve", args, logs.resolve("first.log"));
+    MainProcess second = null;
     CheckpointTimes checkpointTimes = new CheckpointTimes(checkpoints);
     Thread checkpointWatch = new Thread(checkpointTimes, "watch-checkpoints");
     checkpointWatch.setDaemon(true);
@@ -131,8 +131,8 @@ class RestartAfterKillTest {
       int scoredBeforeKill = output.distinct();
       Thread.sleep(2_000); // records keep coming while nothing serves them
       long restartAt = System.currentTimeMillis();
-      second = ServeProcess.start(args, logs.resolve("second.log"));
-      ServeProcess running = second;
+      second = MainProcess.start("serve", args, logs.resolve("second.log"));
+      MainProcess running = second;
       awaitTrue("the second run scored new records", Duration.ofSeconds(120),
           () -> output.distinct() > scoredBeforeKill + 200, running);
       source.stop();
@@ -260,11 +260,11 @@ class RestartAfterKillTest {
   }
 
   private static void awaitTrue(String what, Duration timeout, java.util.function.BooleanSupplier condition,
-      ServeProcess process) throws InterruptedException {
+      MainProcess process) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (!process.isAlive()) {
-        throw new AssertionError(what + ": the serve process ended:\n" + tail(process.log()));
+        throw new AssertionError(what + ": the " + process.command() + " process ended:\n" + tail(process.log()));
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(what + ": not within " + timeout);
