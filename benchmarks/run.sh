@@ -9,6 +9,9 @@
 #                                      the serving-policy suite alone (about 15 minutes), written
 #                                      into the existing docs/benchmarks.md (its own section) and .csv
 #   benchmarks/run.sh --help           all options
+#   benchmarks/run.sh distillation     distils the forest and the network into fast students and
+#                                      measures both sides with one harness: docs/distillation.md
+#                                      (about 6 minutes; --quick for a smoke test)
 #
 # Builds the module and the modules it uses first (mvn -B -q -DskipTests -pl benchmarks -am package
 # at the root; nothing is installed into the local repository) when the benchmark jar is missing or
@@ -19,6 +22,13 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 build=auto
+main=dev.modelserving.beam.benchmarks.BenchmarkMain
+command_line="benchmarks/run.sh"
+if [[ "${1:-}" == distillation ]]; then
+  main=dev.modelserving.beam.benchmarks.distill.DistillationBenchmark
+  command_line+=" distillation"
+  shift
+fi
 args=()
 for arg in "$@"; do
   case "$arg" in
@@ -34,7 +44,7 @@ classpath_file="benchmarks/target/runtime-classpath.txt"
 stale() {
   [[ ! -f "$jar" || ! -f "$classpath_file" ]] && return 0
   local newer
-  newer=$(find pom.xml transforms/core transforms/pmml transforms/tensorflow testdata/pom.xml testdata/src \
+  newer=$(find pom.xml transforms/core transforms/pmml transforms/tensorflow transforms/training testdata/pom.xml testdata/src \
     pipeline/pom.xml pipeline/src benchmarks/pom.xml benchmarks/src \
     -newer "$jar" -type f -not -path '*/target/*' -print -quit 2>/dev/null)
   [[ -n "$newer" ]]
@@ -50,9 +60,13 @@ if [[ ! -f "$jar" || ! -f "$classpath_file" ]]; then
   exit 1
 fi
 
-command_line="benchmarks/run.sh"
 if ((${#args[@]})); then
   command_line+=" $(printf '%q ' "${args[@]}")"
+fi
+
+main_args=()
+if [[ "$main" == *BenchmarkMain ]]; then
+  main_args+=("--command=${command_line% }")
 fi
 
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
@@ -66,4 +80,4 @@ exec java -Xmx6g ${JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.log.org.apache.kafka=error \
   -Dorg.slf4j.simpleLogger.log.kafka=error \
   -cp "$jar:$(cat "$classpath_file")" \
-  dev.modelserving.beam.benchmarks.BenchmarkMain --command="${command_line% }" ${args[@]+"${args[@]}"}
+  "$main" ${main_args[@]+"${main_args[@]}"} ${args[@]+"${args[@]}"}

@@ -7,6 +7,8 @@ import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.training.pmml.RegressionPmml;
 import dev.modelserving.beam.training.sgd.MiniBatchSgd;
 import dev.modelserving.beam.training.sgd.Standardizer;
+import dev.modelserving.beam.training.sgd.StartingIntercepts;
+import dev.modelserving.beam.training.sgd.Weights;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,6 +63,9 @@ final class Trainer {
     }
     if (state.standardizer == null) {
       state.standardizer = Standardizer.fit(x);
+      if (spec.initialModel() == null && state.weights.updates() == 0) {
+        state.weights = new Weights(state.weights.coefficients(), StartingIntercepts.fit(spec.settings(), y), 0);
+      }
     }
     state.weights = MiniBatchSgd.step(state.weights, spec.settings(), state.standardizer.apply(x), y);
     state.totalTrained += train.size();
