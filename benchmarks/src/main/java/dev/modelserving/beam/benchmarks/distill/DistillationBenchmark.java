@@ -8,6 +8,7 @@ import dev.modelserving.beam.model.Features;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.testdata.WineSchema;
 import dev.modelserving.beam.testdata.pmml.WineForestTrainer;
+import dev.modelserving.beam.training.StudentFidelity;
 import dev.modelserving.beam.training.TrainingSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import java.util.Map;
  * harness: the PMML random forest (the {@code forest} of the benchmarks) into a multinomial logistic
  * regression of its class, and the TensorFlow network ({@code mlp}) into a linear regression of its
  * value, each with {@code DistillModel} on the DirectRunner. Then, on wines neither saw: agreement
- * with the teacher and accuracy against the labels ({@link Fidelity}), and the scoring speed of
+ * with the teacher and accuracy against the labels ({@link StudentFidelity}), and the scoring speed of
  * teacher and student through {@link ScorerBenchmark} at batches of 1 and 256 ({@link ScoringSpeed}).
  * Writes {@code distillation.md} into {@code --out}.
  *
@@ -61,8 +62,8 @@ public final class DistillationBenchmark {
         "wine-mlp-student", WineSchema.QUALITY, WineSchema.NUMERIC_FEATURES), lines, 500, dir);
 
     List<Features> test = DistilWines.of(DistilWines.TEST_SEED, ScorerBenchmark.POOL);
-    Fidelity forestFidelity = Fidelity.ofClasses(forest, forestStudent, test);
-    Fidelity mlpFidelity = Fidelity.ofValues(mlp, mlpStudent, test);
+    StudentFidelity forestFidelity = StudentFidelity.ofClasses(forest, forestStudent, test, DistilWines.QUALITY_CLASS);
+    StudentFidelity mlpFidelity = StudentFidelity.ofValues(mlp, mlpStudent, test, WineSchema.QUALITY);
     log("forest student v%s: agreement %.3f, accuracy %.3f (teacher %.3f)", forestStudent.getVersion(),
         forestFidelity.agreement(), forestFidelity.student(), forestFidelity.teacher());
     log("mlp student v%s: R2 against the teacher %.3f, rmse %.3f (teacher %.3f)", mlpStudent.getVersion(),

@@ -3,6 +3,7 @@ package dev.modelserving.beam.benchmarks.distill;
 import dev.modelserving.beam.benchmarks.raw.JmhSettings;
 import dev.modelserving.beam.benchmarks.report.MachineFacts;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.training.StudentFidelity;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Map;
 /** The Markdown of {@code distillation.md}: what was distilled, how closely, and how fast each side scores. */
 final class DistillationReport {
   /** A teacher, its student and how closely the student follows it; {@code classes} for a classifier pair. */
-  record Pair(String id, ModelDescriptor teacher, ModelDescriptor student, Fidelity fidelity, boolean classes) {}
+  record Pair(String id, ModelDescriptor teacher, ModelDescriptor student, StudentFidelity fidelity, boolean classes) {}
 
   private DistillationReport() {}
 
@@ -33,7 +34,7 @@ final class DistillationReport {
     s.append("| teacher | student | agreement with the teacher | student against the labels | teacher against the labels |\n");
     s.append("|---|---|---|---|---|\n");
     for (Pair p : pairs) {
-      Fidelity f = p.fidelity();
+      StudentFidelity f = p.fidelity();
       s.append("| ").append(describe(p.teacher())).append(" | ").append(describe(p.student())).append(" | ");
       if (p.classes()) {
         s.append(String.format(Locale.ROOT, "%.1f%% same class | accuracy %.1f%% | accuracy %.1f%% |%n",

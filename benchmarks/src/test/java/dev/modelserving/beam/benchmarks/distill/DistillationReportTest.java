@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import dev.modelserving.beam.benchmarks.raw.JmhSettings;
 import dev.modelserving.beam.benchmarks.report.MachineFacts;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.training.StudentFidelity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,9 @@ class DistillationReportTest {
     String md = DistillationReport.render("benchmarks/run.sh distillation", new MachineFacts(Map.of("cores", "2")),
         JmhSettings.QUICK, 4000, null,
         List.of(new DistillationReport.Pair("forest", model("wine-forest", "1", "pmml"),
-                model("wine-forest-student", "8", "pmml"), new Fidelity(0.88, 0.64, 0.66, 4096), true),
+                model("wine-forest-student", "8", "pmml"), new StudentFidelity(0.88, 0.64, 0.66, 4096), true),
             new DistillationReport.Pair("mlp", model("wine-mlp", "1", "tensorflow-saved-model"),
-                model("wine-mlp-student", "8", "pmml"), new Fidelity(0.954, 0.544, 0.548, 4096), false)),
+                model("wine-mlp-student", "8", "pmml"), new StudentFidelity(0.954, 0.544, 0.548, 4096), false)),
         speeds, 90);
     assertThat(md, containsString("| `wine-forest` v1 (pmml) | `wine-forest-student` v8 (pmml) | 88.0% same class"
         + " | accuracy 64.0% | accuracy 66.0% |"));

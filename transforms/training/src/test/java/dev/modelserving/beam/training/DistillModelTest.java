@@ -9,11 +9,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
-import dev.modelserving.beam.model.BatchScores;
 import dev.modelserving.beam.model.Features;
-import dev.modelserving.beam.model.ModelFormats;
-import dev.modelserving.beam.model.ModelOutput;
-import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.model.proto.Lineage;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.record.DeadLetter;
@@ -113,13 +109,13 @@ class DistillModelTest {
       assertThat(l.getTotalTrainedRecords(), equalTo(RECORDS - heldOut));
       assertThat(l.getHoldoutMetricsOrThrow("agreement"), greaterThan(0.85));
 
-      Fidelity f = Fidelity.ofClasses(forest, last, Teachers.wines(99, TEST_RECORDS));
+      StudentFidelity f = fidelity(() -> StudentFidelity.ofClasses(forest, last, features(Teachers.wines(99, TEST_RECORDS)),
+          Teachers.QUALITY_CLASS));
       LOG.info("forest -> logistic student v{}: holdout {}; on {} unseen wines: agreement {}, student accuracy {},"
-              + " teacher accuracy {}", last.getVersion(), l.getHoldoutMetricsMap(), TEST_RECORDS, f.agreement,
-          f.studentAccuracy, f.teacherAccuracy);
-      assertThat("agreement with the forest on unseen wines", f.agreement, greaterThan(0.85));
-      assertThat("the student's accuracy is close to the teacher's", f.studentAccuracy,
-          greaterThan(f.teacherAccuracy - 0.05));
+              + " teacher accuracy {}", last.getVersion(), l.getHoldoutMetricsMap(), TEST_RECORDS, f.agreement(),
+          f.student(), f.teacher());
+      assertThat("agreement with the forest on unseen wines", f.agreement(), greaterThan(0.85));
+      assertThat("the student's accuracy is close to the teacher's", f.student(), greaterThan(f.teacher() - 0.05));
       assertThat("the first student agreed less than the last",
           list.get(0).getLineage().getHoldoutMetricsOrThrow("teacher_log_loss"),
           greaterThan(l.getHoldoutMetricsOrThrow("teacher_log_loss")));
@@ -147,13 +143,13 @@ class DistillModelTest {
           hasItems("teacher_rmse", "teacher_mae", "teacher_r2", "label_rmse", "teacher_label_rmse"));
       assertThat(l.getHoldoutMetricsOrThrow("teacher_r2"), greaterThan(0.9));
 
-      Fidelity f = Fidelity.ofValues(mlp, last, Teachers.wines(99, TEST_RECORDS));
+      StudentFidelity f = fidelity(() -> StudentFidelity.ofValues(mlp, last, features(Teachers.wines(99, TEST_RECORDS)),
+          WineSchema.QUALITY));
       LOG.info("network -> linear student v{}: holdout {}; on {} unseen wines: R2 against the teacher {},"
-              + " rmse against the teacher {}, rmse against the labels: student {}, teacher {}", last.getVersion(),
-          l.getHoldoutMetricsMap(), TEST_RECORDS, f.agreement, f.teacherRmse, f.studentAccuracy, f.teacherAccuracy);
-      assertThat("share of the teacher's variance the student explains", f.agreement, greaterThan(0.9));
-      assertThat("rmse against the labels within 10% of the teacher's", f.studentAccuracy,
-          lessThan(f.teacherAccuracy * 1.1));
+              + " rmse against the labels: student {}, teacher {}", last.getVersion(),
+          l.getHoldoutMetricsMap(), TEST_RECORDS, f.agreement(), f.student(), f.teacher());
+      assertThat("share of the teacher's variance the student explains", f.agreement(), greaterThan(0.9));
+      assertThat("rmse against the labels within 10% of the teacher's", f.student(), lessThan(f.teacher() * 1.1));
       return null;
     });
     p.run().waitUntilFinish();
@@ -179,80 +175,19 @@ class DistillModelTest {
     assertThat(unloadable.getMessage(), containsString("could not be loaded"));
   }
 
-  /**
-   * The student against its teacher on records neither saw, both loaded through their format
-   * plug-ins and scored in one batch. For classes: agreement and accuracies. For values: R² of the
-   * student against the teacher (in {@code agreement}), the rmse between them, and each one's rmse
-   * against the labels (in the accuracy fields).
-   */
-  private static final class Fidelity {
-    double agreement;
-    double studentAccuracy;
-    double teacherAccuracy;
-    double teacherRmse;
+  private interface Measure {
+    StudentFidelity get() throws Exception;
+  }
 
-    static Fidelity ofClasses(ModelDescriptor teacher, ModelDescriptor student, List<String> lines) {
-      List<Features> batch = lines.stream().map(Teachers.FEATURES::apply).toList();
-      BatchScores t = score(teacher, batch);
-      BatchScores s = score(student, batch);
-      Fidelity f = new Fidelity();
-      for (int i = 0; i < batch.size(); i++) {
-        String truth = (String) batch.get(i).get(Teachers.QUALITY_CLASS);
-        String teacherSays = label(t.output(i));
-        String studentSays = label(s.output(i));
-        f.agreement += teacherSays.equals(studentSays) ? 1 : 0;
-        f.teacherAccuracy += teacherSays.equals(truth) ? 1 : 0;
-        f.studentAccuracy += studentSays.equals(truth) ? 1 : 0;
-      }
-      f.agreement /= batch.size();
-      f.teacherAccuracy /= batch.size();
-      f.studentAccuracy /= batch.size();
-      return f;
+  private static StudentFidelity fidelity(Measure measure) {
+    try {
+      return measure.get();
+    } catch (Exception e) {
+      throw new AssertionError("could not measure the student against its teacher: " + e, e);
     }
+  }
 
-    static Fidelity ofValues(ModelDescriptor teacher, ModelDescriptor student, List<String> lines) {
-      List<Features> batch = lines.stream().map(Teachers.FEATURES::apply).toList();
-      BatchScores t = score(teacher, batch);
-      BatchScores s = score(student, batch);
-      double sum = 0;
-      double squares = 0;
-      double between = 0;
-      double studentErrors = 0;
-      double teacherErrors = 0;
-      int n = batch.size();
-      for (int i = 0; i < n; i++) {
-        double truth = (Double) batch.get(i).get(WineSchema.QUALITY);
-        double teacherSays = t.output(i).getValue();
-        double studentSays = s.output(i).getValue();
-        sum += teacherSays;
-        squares += teacherSays * teacherSays;
-        between += (studentSays - teacherSays) * (studentSays - teacherSays);
-        studentErrors += (studentSays - truth) * (studentSays - truth);
-        teacherErrors += (teacherSays - truth) * (teacherSays - truth);
-      }
-      Fidelity f = new Fidelity();
-      f.agreement = 1 - (between / n) / (squares / n - (sum / n) * (sum / n));
-      f.teacherRmse = Math.sqrt(between / n);
-      f.studentAccuracy = Math.sqrt(studentErrors / n);
-      f.teacherAccuracy = Math.sqrt(teacherErrors / n);
-      return f;
-    }
-
-    private static String label(ModelOutput out) {
-      return out.getLabel();
-    }
-
-    private static BatchScores score(ModelDescriptor model, List<Features> batch) {
-      try (Scorer scorer = ModelFormats.load(model)) {
-        BatchScores scores = scorer.scoreBatch(batch);
-        for (int i = 0; i < batch.size(); i++) {
-          assertThat(model.getName() + " scored record " + i + ": " + scores.failure(i), scores.isScored(i),
-              equalTo(true));
-        }
-        return scores;
-      } catch (Exception e) {
-        throw new AssertionError("could not score with " + model.getName() + ": " + e, e);
-      }
-    }
+  private static List<Features> features(List<String> lines) {
+    return lines.stream().map(Teachers.FEATURES::apply).toList();
   }
 }
