@@ -49,6 +49,14 @@ public final class ServingReport {
    * and whether records in = scored + review + dead-lettered + unserved.
    */
   public static void print(Map<String, Long> totals, PrintStream out) {
+    print(totals, out, true);
+  }
+
+  /**
+   * {@link #print(Map, PrintStream)}; without {@code perModel}, the per-model counters are left out
+   * and only their model versions counted (for a run that served hundreds of versions).
+   */
+  public static void print(Map<String, Long> totals, PrintStream out, boolean perModel) {
     if (totals.isEmpty()) {
       out.println("No serving metrics came back from the runner (a detached Flink job reports them in its web UI).");
       return;
@@ -59,7 +67,11 @@ public final class ServingReport {
         out.printf("  %-40s %d%n", name, value);
       }
     });
-    if (totals.keySet().stream().anyMatch(ServingReport::isModelCounter)) {
+    long versions = totals.keySet().stream().filter(ServingReport::isModelCounter)
+        .map(name -> name.substring(0, name.lastIndexOf('/'))).distinct().count();
+    if (!perModel && versions > 0) {
+      out.printf("  per model: the counters of %d model versions are left out%n", versions);
+    } else if (versions > 0) {
       out.println("  per model (<dataType>/<model>@<version>/<event>):");
       totals.forEach((name, value) -> {
         if (isModelCounter(name)) {

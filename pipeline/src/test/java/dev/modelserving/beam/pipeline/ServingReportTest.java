@@ -46,6 +46,17 @@ class ServingReportTest {
     assertTrue(out.indexOf("wine/scored") < out.indexOf("per model"), out);
   }
 
+  @Test
+  void withoutPerModelCountersOnlyTheirVersionsAreCountedAndTheBalanceStays() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ServingReport.print(totals(), new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    String out = bytes.toString(StandardCharsets.UTF_8);
+
+    assertThat(out, containsString("  per model: the counters of 2 model versions are left out\n"));
+    assertThat(out, not(containsString("wine/wine-tree@3")));
+    assertThat(out, containsString("records in 115 = scored 100 + review 10 + dead-lettered 3 + unserved 2\n"));
+  }
+
   private static Map<String, Long> totals() {
     Map<String, Long> totals = new TreeMap<>();
     totals.put("wine/received", 115L);

@@ -19,7 +19,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads the output, review, comparison and dead-letter topics and prints one line per record (every
  * n-th scored one), so a newcomer sees which model scored each record, why, and each swap happen.
- * Under a serving policy it also feeds a {@link DecisionTally}.
+ * It also feeds a {@link DecisionTally} (printed under a serving policy) and an {@link
+ * AccuracyTally} (printed by the training demo, which counts unserved records instead of printing
+ * each).
  */
 final class ConsolePrinter implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,9 +33,12 @@ final class ConsolePrinter implements Runnable {
   private final PrintStream out;
   private final int printEvery;
   private final DecisionTally tally;
+  private final AccuracyTally accuracy;
+  private final boolean printUnserved;
   private final AtomicLong scored = new AtomicLong();
   private final AtomicLong review = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong unserved = new AtomicLong();
   private final AtomicLong comparisons = new AtomicLong();
   private volatile boolean running = true;
 
@@ -41,9 +46,11 @@ final class ConsolePrinter implements Runnable {
    * @param clients the user's Kafka client settings, over the printer's defaults
    * @param printEvery print every n-th scored, review and comparison record (failures always)
    * @param tally where the traces are counted
+   * @param accuracy where the scored and unserved records are counted
+   * @param printUnserved false to count the unserved records without printing each
    */
   ConsolePrinter(String bootstrapServers, KafkaClientConfig clients, ServingOptions topics, PrintStream out,
-      int printEvery, DecisionTally tally) {
+      int printEvery, DecisionTally tally, AccuracyTally accuracy, boolean printUnserved) {
     Map<String, Object> config = clients.consumerConfig(bootstrapServers,
         Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
         Map.of(ConsumerConfig.GROUP_ID_CONFIG, "demo-console"));
@@ -56,6 +63,8 @@ final class ConsolePrinter implements Runnable {
     this.out = out;
     this.printEvery = Math.max(1, printEvery);
     this.tally = tally;
+    this.accuracy = accuracy;
+    this.printUnserved = printUnserved;
   }
 
   @Override
@@ -87,6 +96,11 @@ final class ConsolePrinter implements Runnable {
     return failed.get();
   }
 
+  /** Of {@link #failed()}: the records that were unserved (no model yet). */
+  long unserved() {
+    return unserved.get();
+  }
+
   long comparisons() {
     return comparisons.get();
   }
@@ -103,6 +117,9 @@ final class ConsolePrinter implements Runnable {
       boolean isReview = "review".equals(n.path("kind").asText());
       long count = (isReview ? review : scored).incrementAndGet();
       tally.add(n);
+      if (!isReview) {
+        accuracy.add(n);
+      }
       if (count % printEvery == 0) {
         JsonNode model = n.path("model");
         out.printf("%-8s %-10s %-34s by %-16s v%-3s %-24s uuid=%s  %.0f µs%s%n", isReview ? "review" : "scored",
@@ -121,6 +138,13 @@ final class ConsolePrinter implements Runnable {
     } else {
       failed.incrementAndGet();
       String what = n.path("kind").asText();
+      if (what.equals("unserved")) {
+        unserved.incrementAndGet();
+        accuracy.addUnserved();
+        if (!printUnserved) {
+          return;
+        }
+      }
       out.printf("%-8s [%s] %s%n         payload: %s%n", what.equals("rejected-model") ? "REJECTED" : what.toUpperCase(),
           n.path("stage").asText(), n.path("reason").asText(),
           what.equals("rejected-model") ? n.path("model").toString() : n.path("payload").asText());

@@ -28,18 +28,35 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * it publishes depends on {@code --demoMode} ({@link DemoMode}): a cycle of PMML and TensorFlow
  * models, each taking over ({@code cycle}, the default); a fast and a slow model under the
  * speculative policy ({@code speculative}); a stable model and a canary whose weight rises ({@code
- * canary}). Stops on Ctrl-C or after {@code --durationSeconds}, then prints the serving metrics.
+ * canary}); nothing, while the train pipeline beside serving publishes the models and the console
+ * prints the served accuracy ({@code training}). Stops on Ctrl-C or after {@code --durationSeconds},
+ * then prints the serving metrics (and the training metrics).
  */
 public final class DemoMain {
   private DemoMain() {}
 
+  /** What {@link #demo} returns when Ctrl-C stopped it: the JVM is already exiting. */
+  static final int STOPPED_BY_CTRL_C = -1;
+
   public static void main(String[] args) throws Exception {
+    int code = demo(args);
+    if (code != STOPPED_BY_CTRL_C) {
+      System.exit(code); // runner and client threads may linger
+    }
+  }
+
+  /**
+   * Runs the demo until {@code --durationSeconds} or Ctrl-C; returns 0 when it ran, 2 for a bad
+   * option (one line on stderr), {@link #STOPPED_BY_CTRL_C} after Ctrl-C.
+   */
+  static int demo(String[] args) throws Exception {
     PipelineOptionsFactory.register(DemoOptions.class);
     DemoOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(DemoOptions.class);
     Path testdata = Paths.get(options.getTestdataDir());
     if (!testdata.resolve("wine.csv").toFile().isFile()) {
-      throw new IllegalArgumentException("no test data at " + testdata.toAbsolutePath()
+      System.err.println("demo: no test data at " + testdata.toAbsolutePath()
           + "; run the demo from the repository root or set --testdataDir");
+      return 2;
     }
     if (options.getDataTypes().isEmpty()) {
       options.setDataTypes(WineSchema.DATA_TYPE); // so the demo's 'beer' record shows an unknown data type
@@ -48,22 +65,21 @@ public final class DemoMain {
     try {
       mode = DemoMode.of(options.getDemoMode());
       mode.applyDefaults(options, args);
+      mode.quietLogging();
       if (mode == DemoMode.CANARY) {
         CanaryScenario.weights(options.getCanaryWeights());
       }
       OptionChecks.check(options);
     } catch (IllegalArgumentException e) {
       System.err.println("demo: " + e.getMessage());
-      System.exit(2);
-      return;
+      return 2;
     }
     boolean sasl;
     try {
       sasl = saslPlain(options.getKafkaSecurity());
     } catch (IllegalArgumentException e) {
       System.err.println("demo: " + e.getMessage());
-      System.exit(2);
-      return;
+      return 2;
     }
     EmbeddedKafkaBroker.quietKafkaLogging();
     System.out.println("Starting an embedded Kafka broker on 127.0.0.1" + (sasl ? " with SASL/PLAIN" : "") + " ...");
@@ -78,7 +94,7 @@ public final class DemoMain {
             + " (readable by you only; deleted at exit): pass --kafkaPropertiesFile=" + file
             + " to publish-model, route and status");
       }
-      run(options, mode, args, broker, testdata);
+      return run(options, mode, args, broker, testdata);
     }
   }
 
@@ -97,7 +113,7 @@ public final class DemoMain {
     }
   }
 
-  private static void run(DemoOptions options, DemoMode mode, String[] args, EmbeddedKafkaBroker broker,
+  private static int run(DemoOptions options, DemoMode mode, String[] args, EmbeddedKafkaBroker broker,
       Path testdata) throws Exception {
     options.setBootstrapServers(broker.bootstrapServers());
     KafkaClientConfig clients = KafkaClientConfig.from(options);
@@ -108,20 +124,24 @@ public final class DemoMain {
         + "', dead letters '" + options.getDeadLetterTopic() + "'");
 
     ModelPublisher modelPublisher = new ModelPublisher(broker.bootstrapServers(), clients);
-    DemoScenario scenario = mode.scenario(modelPublisher, options, testdata);
+    AccuracyTally accuracy = new AccuracyTally(TrainingScenario.LABEL,
+        mode == DemoMode.TRAINING ? options.getDriftAfter() : 0); // only the training mode's records drift
+    DemoScenario scenario = mode.scenario(modelPublisher, options, testdata, accuracy);
     scenario.start();
 
     ServingMain.applyRunnerDefaults(options, args);
     PipelineResult pipeline = KafkaServing.build(options).run();
 
     DemoRecordPublisher records = new DemoRecordPublisher(broker.bootstrapServers(), clients,
-        options.getDataTopic(), testdata.resolve("wine.csv"), options.getRecordsPerSecond(), options.getBadRecordEvery());
+        options.getDataTopic(), mode.records(options, testdata), options.getRecordsPerSecond(),
+        options.getBadRecordEvery());
     DecisionTally tally = new DecisionTally();
     ConsolePrinter printer = new ConsolePrinter(broker.bootstrapServers(), clients, options, System.out,
-        mode.printEvery(options), tally);
+        mode.printEvery(options), tally, accuracy, mode.printsUnserved());
     Thread recordThread = new Thread(records, "demo-records");
     Thread printerThread = new Thread(printer, "demo-console");
     ScheduledExecutorService modelTimer = Executors.newSingleThreadScheduledExecutor();
+    accuracy.startClock(); // the intervals count from the first record
     recordThread.start();
     printerThread.start();
     modelTimer.scheduleAtFixedRate(() -> {
@@ -138,7 +158,7 @@ public final class DemoMain {
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean ctrlC = new AtomicBoolean();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Thread ctrlCHook = new Thread(() -> {
       ctrlC.set(true);
       stop.countDown();
       try {
@@ -146,7 +166,8 @@ public final class DemoMain {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "demo-ctrl-c"));
+    }, "demo-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(ctrlCHook);
     if (options.getDurationSeconds() > 0) {
       stop.await(options.getDurationSeconds(), TimeUnit.SECONDS);
     } else {
@@ -155,7 +176,8 @@ public final class DemoMain {
     }
 
     System.out.println("\nStopping: no more records or models; letting the pipeline drain for 3 s ...");
-    modelTimer.shutdownNow();
+    modelTimer.shutdown(); // a step under way ends first
+    modelTimer.awaitTermination(30, TimeUnit.SECONDS);
     records.stop();
     recordThread.join();
     records.close();
@@ -169,18 +191,24 @@ public final class DemoMain {
     }
     printer.stop();
     printerThread.join();
+    scenario.stop();
     modelPublisher.close();
     if (mode.talliesDecisions()) {
       tally.printAndReset(System.out);
     }
     System.out.printf("%nPublished %d records (%d bad on purpose); read back %d scored, %d for review and %d not"
-        + " scored, and %d shadow comparisons.%n", records.sent(), records.sentBad(), printer.scored(), printer.review(),
-        printer.failed(), printer.comparisons());
-    ServingReport.print(metrics, System.out);
+        + " scored%s, and %d shadow comparisons.%n", records.sent(), records.sentBad(), printer.scored(),
+        printer.review(), printer.failed(),
+        printer.unserved() == 0 ? "" : " (" + printer.unserved() + " of them unserved: no model yet)",
+        printer.comparisons());
+    ServingReport.print(metrics, System.out, mode.printsModelCounters());
+    scenario.report(System.out);
     broker.close();
     stopped.countDown();
-    if (!ctrlC.get()) {
-      System.exit(0); // runner and client threads may linger; the JVM is already exiting after Ctrl-C
+    if (ctrlC.get()) {
+      return STOPPED_BY_CTRL_C;
     }
+    Runtime.getRuntime().removeShutdownHook(ctrlCHook);
+    return 0;
   }
 }

@@ -26,7 +26,7 @@ public interface DemoOptions extends ServingOptions {
 
   void setRecordsPerSecond(double value);
 
-  @Description("Seconds between two published models")
+  @Description("Seconds between two steps of the demo: the next model (cycle), routing (canary), or printed tally (speculative, canary) or accuracy line (training, 5 s unless given)")
   @Default.Integer(8)
   int getModelIntervalSeconds();
 
@@ -38,7 +38,7 @@ public interface DemoOptions extends ServingOptions {
 
   void setBadRecordEvery(int value);
 
-  @Description("What the demo shows: 'cycle' (a new model every --modelIntervalSeconds, each taking over), 'speculative' (a fast and a slow model under the speculative policy: the slow one misses the latency budget and the fast one answers) or 'canary' (two models routed 90/10, the canary's weight raised every --modelIntervalSeconds)")
+  @Description("What the demo shows: 'cycle' (a new model every --modelIntervalSeconds, each taking over), 'speculative' (a fast and a slow model under the speculative policy: the slow one misses the latency budget and the fast one answers), 'canary' (two models routed 90/10, the canary's weight raised every --modelIntervalSeconds) or 'training' (the train pipeline beside serving publishes the models, and the served accuracy is printed every --modelIntervalSeconds)")
   @Default.String("cycle")
   String getDemoMode();
 
@@ -62,7 +62,13 @@ public interface DemoOptions extends ServingOptions {
 
   void setCanaryWeights(String value);
 
-  @Description("Print every n-th scored record (failures are always printed). 0: the mode's default (1 for cycle, 20 for speculative, 10 for canary)")
+  @Description("Training demo: the generated wines change the relation between their features and their quality (concept drift) after this many records; 0 or less: no drift")
+  @Default.Long(6000)
+  long getDriftAfter();
+
+  void setDriftAfter(long value);
+
+  @Description("Print every n-th scored record (failures are always printed; in the training demo, unserved records are counted instead). 0: the mode's default (1 for cycle, 20 for speculative, 10 for canary, 1000 for training)")
   @Default.Integer(0)
   int getPrintEvery();
 

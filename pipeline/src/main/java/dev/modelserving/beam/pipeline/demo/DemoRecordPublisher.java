@@ -8,14 +8,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes the test data set's records to the data topic at a steady rate, looping over the file,
- * and mixes in a few bad records (every {@code badEvery}-th) so the dead letters can be seen too.
+ * Publishes records to the data topic at a steady rate: the test data set's, looping over the file
+ * ({@link #looping}), or generated ones; and mixes in a few bad records (every {@code badEvery}-th)
+ * so the dead letters can be seen too.
  */
 final class DemoRecordPublisher implements Runnable, AutoCloseable {
   /** Bad records, each breaking a different rule. */
@@ -27,18 +29,20 @@ final class DemoRecordPublisher implements Runnable, AutoCloseable {
 
   private final KafkaProducer<String, String> producer;
   private final String topic;
-  private final List<String> lines;
+  private final Supplier<String> records;
   private final double recordsPerSecond;
   private final int badEvery;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong sentBad = new AtomicLong();
   private volatile boolean running = true;
 
-  /** @param clients the user's Kafka client settings, over the publisher's defaults */
-  DemoRecordPublisher(String bootstrapServers, KafkaClientConfig clients, String topic, Path csv,
-      double recordsPerSecond, int badEvery) throws IOException {
-    List<String> all = Files.readAllLines(csv, StandardCharsets.UTF_8);
-    this.lines = all.subList(1, all.size());
+  /**
+   * @param clients the user's Kafka client settings, over the publisher's defaults
+   * @param records the next good record (a CSV line whose first field is its id) on each call
+   */
+  DemoRecordPublisher(String bootstrapServers, KafkaClientConfig clients, String topic, Supplier<String> records,
+      double recordsPerSecond, int badEvery) {
+    this.records = records;
     this.topic = topic;
     this.recordsPerSecond = recordsPerSecond;
     this.badEvery = badEvery;
@@ -47,18 +51,28 @@ final class DemoRecordPublisher implements Runnable, AutoCloseable {
     this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
   }
 
+  /** The records of a CSV file with a header row, over and over. */
+  static Supplier<String> looping(Path csv) throws IOException {
+    List<String> all = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    List<String> lines = all.subList(1, all.size());
+    if (lines.isEmpty()) {
+      throw new IOException(csv + " has no record after its header row");
+    }
+    int[] next = {0};
+    return () -> lines.get(next[0]++ % lines.size());
+  }
+
   @Override
   public void run() {
     long intervalNanos = (long) (1e9 / recordsPerSecond);
     long next = System.nanoTime();
-    int i = 0;
     while (running) {
       long n = sent.incrementAndGet();
       String line;
       if (badEvery > 0 && n % badEvery == 0) {
         line = BAD_RECORDS.get((int) (sentBad.getAndIncrement() % BAD_RECORDS.size()));
       } else {
-        line = lines.get(i++ % lines.size());
+        line = records.get();
       }
       producer.send(new ProducerRecord<>(topic, line.substring(0, Math.max(0, line.indexOf(','))), line));
       next += intervalNanos;

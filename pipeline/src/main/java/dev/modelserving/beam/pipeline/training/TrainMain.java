@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class TrainMain {
   private static final Logger LOG = LoggerFactory.getLogger(TrainMain.class);
   static final String DEFAULT_CONSUMER_GROUP = "model-serving-training";
-  static final String DEFAULT_DEAD_LETTER_TOPIC = "training-dead-letters";
+  public static final String DEFAULT_DEAD_LETTER_TOPIC = "training-dead-letters";
 
   private TrainMain() {}
 
@@ -155,7 +155,7 @@ public final class TrainMain {
   }
 
   /** The topics the command reads and writes: the data topic, the compacted model topic, the dead-letter topic. */
-  static Map<String, TopicSpec> topics(TrainingOptions o) {
+  public static Map<String, TopicSpec> topics(TrainingOptions o) {
     return KafkaTopics.servingTopics(o.getModelTopic(), o.getDataTopic(), o.getDeadLetterTopic(),
         o.getDeadLetterTopic(), o.getTopicPartitions());
   }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.beam.pipeline.OptionChecks;
 import dev.modelserving.beam.pipeline.PolicyOptions;
 import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
+import dev.modelserving.beam.pipeline.training.TrainingOptions;
 import dev.modelserving.beam.serving.policy.SpeculativePolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +23,10 @@ import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 
-/** The demo modes: their settings, the canary's routing steps, and what the console prints of traces. */
+/**
+ * The demo modes: their settings, the canary's routing steps, the training mode's pipeline and
+ * records, and what the console prints of traces.
+ */
 class DemoModesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -81,7 +85,69 @@ class DemoModesTest {
     assertThat(assertThrows(IllegalArgumentException.class, () -> CanaryScenario.weights(" ")).getMessage(),
         containsString("--canaryWeights needs at least one percentage"));
     assertThat(assertThrows(IllegalArgumentException.class, () -> DemoMode.of("blue-green")).getMessage(),
-        containsString("--demoMode must be 'cycle', 'speculative' or 'canary', was 'blue-green'"));
+        containsString("--demoMode must be 'cycle', 'speculative', 'canary' or 'training', was 'blue-green'"));
+  }
+
+  @Test
+  void theTrainingModeServesWhatTrainingPublishesAndPrintsAccuracyEveryFewSecondsUnlessTheCommandLineSaysOtherwise() {
+    String[] args = {"--demoMode= Training ", "--recordsPerSecond=150"};
+    DemoOptions o = options(args);
+    DemoMode mode = DemoMode.of(o.getDemoMode());
+    mode.applyDefaults(o, args);
+    OptionChecks.check(o);
+
+    assertEquals(DemoMode.TRAINING, mode);
+    assertEquals(PolicyOptions.CURRENT, o.getPolicy()); // the newest version of wine-sgd serves
+    assertEquals(150, o.getRecordsPerSecond(), 0.0);
+    assertEquals(5, o.getModelIntervalSeconds());
+    assertEquals(1000, o.getBadRecordEvery());
+    assertEquals("unserved", o.getNoModelPolicy());
+    assertEquals(6000, o.getDriftAfter());
+    assertEquals(1000, mode.printEvery(o));
+    assertEquals(false, mode.printsUnserved());
+    assertEquals(false, mode.talliesDecisions());
+    assertEquals(false, mode.printsModelCounters());
+
+    String[] given = {"--demoMode=training", "--modelIntervalSeconds=2", "--noModelPolicy=hold", "--driftAfter=0",
+        "--badRecordEvery=25"};
+    DemoOptions g = options(given);
+    DemoMode.of(g.getDemoMode()).applyDefaults(g, given);
+    assertEquals(100, g.getRecordsPerSecond(), 0.0);
+    assertEquals(2, g.getModelIntervalSeconds());
+    assertEquals("hold", g.getNoModelPolicy());
+    assertEquals(0, g.getDriftAfter());
+    assertEquals(25, g.getBadRecordEvery());
+  }
+
+  @Test
+  void theDemosTrainingPipelineReadsTheDemosTopicsWithItsOwnGroupAndStartsFromZero() {
+    DemoOptions o = options("--demoMode=training", "--bootstrapServers=127.0.0.1:19092", "--dataTopic=d",
+        "--modelTopic=m", "--consumerProperties=max.poll.records=100");
+    TrainingOptions t = TrainingScenario.trainingOptions(o);
+
+    assertEquals("127.0.0.1:19092", t.getBootstrapServers());
+    assertEquals("d", t.getDataTopic());
+    assertEquals("m", t.getModelTopic());
+    assertEquals("demo-training", t.getConsumerGroup());
+    assertEquals("training-dead-letters", t.getDeadLetterTopic());
+    assertEquals("none", t.getStartFrom());
+    assertEquals(50, t.getMiniBatchSize());
+    assertEquals("wine-sgd", t.getModelName());
+    assertEquals("max.poll.records=100", t.getConsumerProperties());
+    assertEquals("DirectRunner", t.getRunner().getSimpleName());
+    assertEquals("model-serving", o.getConsumerGroup()); // the serving side keeps its own
+  }
+
+  @Test
+  void theTrainingModePublishesGeneratedWinesWithTheirQualityAndTheOtherModesTheTestDataSet() throws Exception {
+    String first = DemoMode.TRAINING.records(options(), Path.of("no-such-dir")).get();
+    assertThat(first, org.hamcrest.Matchers.startsWith("w-000001,wine,"));
+    assertEquals(15, first.split(",").length); // id, data type, wine type, 11 features, quality
+
+    Path dir = Files.createTempDirectory("demo-records");
+    Files.writeString(dir.resolve("wine.csv"), "id,quality\nw-1,5\nw-2,6\n");
+    java.util.function.Supplier<String> looping = DemoMode.CYCLE.records(options(), dir);
+    assertEquals(List.of("w-1,5", "w-2,6", "w-1,5"), List.of(looping.get(), looping.get(), looping.get()));
   }
 
   @Test
@@ -93,6 +159,9 @@ class DemoModesTest {
     assertEquals(DemoMode.CYCLE, mode);
     assertEquals(PolicyOptions.CURRENT, o.getPolicy());
     assertEquals(1, mode.printEvery(o));
+    assertEquals(true, mode.printsUnserved());
+    assertEquals(true, mode.printsModelCounters());
+    assertEquals("hold", o.getNoModelPolicy()); // records wait for the first model, as before
   }
 
   @Test
