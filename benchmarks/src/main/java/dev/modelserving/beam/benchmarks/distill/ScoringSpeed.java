@@ -15,8 +15,6 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The scoring speed of one model at one batch size, through {@link ScorerBenchmark} in a forked
@@ -58,18 +56,10 @@ record ScoringSpeed(double recordsPerSecond, double low, double high, double p50
   }
 
   private static ChainedOptionsBuilder options(Path descriptorFile, int batch, JmhSettings s, boolean verbose) {
-    return new OptionsBuilder()
+    return s.applyTo(new OptionsBuilder()
         .include("^" + Pattern.quote(ScorerBenchmark.class.getName()) + "\\.scoreBatch$")
         .param("descriptorFile", descriptorFile.toAbsolutePath().toString())
         .param("batch", Integer.toString(batch))
-        .threads(1)
-        .forks(s.forks())
-        .warmupIterations(s.warmupIterations())
-        .warmupTime(TimeValue.seconds(s.seconds()))
-        .measurementIterations(s.measurementIterations())
-        .measurementTime(TimeValue.seconds(s.seconds()))
-        .jvmArgsAppend("-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-        .shouldFailOnError(true)
-        .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
+        .threads(1), verbose);
   }
 }

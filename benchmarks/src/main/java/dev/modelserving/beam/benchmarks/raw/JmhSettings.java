@@ -1,6 +1,9 @@
 package dev.modelserving.beam.benchmarks.raw;
 
 import java.util.Locale;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * How long JMH measures each raw benchmark.
@@ -21,5 +24,21 @@ public record JmhSettings(int warmupIterations, int measurementIterations, int s
     return String.format(Locale.ROOT,
         "raw: JMH throughput mode, %d fork(s), %d warm-up + %d measured iterations of %d s each",
         forks, warmupIterations, measurementIterations, seconds);
+  }
+
+  /**
+   * {@code options} with these iterations and forks, the benchmark JVM's heap and logging, failing
+   * on a benchmark error, and JMH's own output only when {@code verbose}.
+   */
+  public ChainedOptionsBuilder applyTo(ChainedOptionsBuilder options, boolean verbose) {
+    return options
+        .forks(forks)
+        .warmupIterations(warmupIterations)
+        .warmupTime(TimeValue.seconds(seconds))
+        .measurementIterations(measurementIterations)
+        .measurementTime(TimeValue.seconds(seconds))
+        .jvmArgsAppend("-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+        .shouldFailOnError(true)
+        .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
   }
 }

@@ -19,8 +19,6 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The evaluators in a loop, through JMH run from this JVM (each benchmark in a forked JVM with the
@@ -71,19 +69,11 @@ public final class RawEvaluatorSuite implements Suite {
 
   private static ChainedOptionsBuilder options(
       SuiteContext context, JmhSettings s, Class<?> benchmark, String method, int threads) {
-    return new OptionsBuilder()
+    return s.applyTo(new OptionsBuilder()
         .include("^" + Pattern.quote(benchmark.getName()) + "\\." + method + "$")
         .mode(Mode.Throughput)
         .timeUnit(TimeUnit.SECONDS)
-        .threads(threads)
-        .forks(s.forks())
-        .warmupIterations(s.warmupIterations())
-        .warmupTime(TimeValue.seconds(s.seconds()))
-        .measurementIterations(s.measurementIterations())
-        .measurementTime(TimeValue.seconds(s.seconds()))
-        .jvmArgsAppend("-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-        .shouldFailOnError(true)
-        .verbosity(context.options().verbose() ? VerboseMode.NORMAL : VerboseMode.SILENT);
+        .threads(threads), context.options().verbose());
   }
 
   private static BenchmarkResult measure(
