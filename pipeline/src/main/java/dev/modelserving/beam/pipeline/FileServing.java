@@ -1,5 +1,6 @@
 package dev.modelserving.beam.pipeline;
 
+import dev.modelserving.beam.model.LocalFiles;
 import dev.modelserving.beam.model.ModelDescriptorCoder;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
@@ -53,6 +54,10 @@ public final class FileServing {
 
   public static Pipeline build(ServingOptions o) {
     FileSystems.setDefaultPipelineOptions(o);
+    LocalFiles.requireExisting("--inputFile", o.getInputFile());
+    if (o.getModelFiles() != null) {
+      o.getModelFiles().forEach(file -> LocalFiles.requireExisting("--modelFiles", file));
+    }
     PolicyOptions policies = policies(o);
     List<String> header = "csv".equalsIgnoreCase(o.getDataFormat().trim())
         ? headerColumns(o.getInputFile(), ServingPipeline.separator(o.getCsvSeparator()))

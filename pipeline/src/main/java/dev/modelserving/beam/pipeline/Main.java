@@ -27,7 +27,26 @@ public final class Main {
 
   private Main() {}
 
+  /** Shows the stack trace of a failure instead of its one-line summary; taken out before the command sees it. */
+  static final String VERBOSE = "--verbose";
+
   public static void main(String[] args) throws Exception {
+    boolean verbose = Arrays.asList(args).contains(VERBOSE);
+    Verbose.set(verbose);
+    String[] commandArgs = Arrays.stream(args).filter(a -> !a.equals(VERBOSE)).toArray(String[]::new);
+    try {
+      run(commandArgs);
+    } catch (Exception | LinkageError e) {
+      String command = commandArgs.length == 0 || commandArgs[0].startsWith("--") ? "serve" : commandArgs[0];
+      if (verbose) {
+        e.printStackTrace();
+      }
+      System.err.println(command + ": " + FailureSummary.of(e) + (verbose ? "" : " (" + VERBOSE + " shows the stack trace)"));
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     if (args.length == 0 || args[0].startsWith("--")) {
       if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
         System.out.println(USAGE);

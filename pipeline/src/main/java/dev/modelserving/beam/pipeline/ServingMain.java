@@ -2,6 +2,7 @@ package dev.modelserving.beam.pipeline;
 
 import dev.modelserving.beam.pipeline.kafka.KafkaAccessException;
 import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
+import dev.modelserving.beam.pipeline.kafka.KafkaReachability;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -52,13 +53,16 @@ public final class ServingMain {
       options = parse(args);
       pipeline = build(options);
     } catch (IllegalArgumentException | UncheckedIOException e) {
+      Verbose.trace(e, err);
       err.println("serve: " + firstLine(e.getMessage()));
       return 2;
     } catch (KafkaAccessException e) {
+      Verbose.trace(e, err);
       err.println("serve: " + firstLine(e.getMessage()));
       return 1;
     } catch (KafkaException e) {
       // a client that cannot start: a login module it cannot read, brokers it cannot resolve
+      Verbose.trace(e, err);
       err.println("serve: " + KafkaAccessException.withCauses(e));
       return 2;
     }
@@ -209,6 +213,7 @@ public final class ServingMain {
       if (!clients.isEmpty()) {
         LOG.info("{} (on top of the application's defaults, for every Kafka client)", clients);
       }
+      KafkaReachability.require(options.getBootstrapServers(), "serve from Kafka");
       if (options.getCreateTopics()) {
         KafkaTopics.ensureTopics(options.getBootstrapServers(), ServingTopics.of(options), clients);
       }

@@ -191,6 +191,56 @@ class ServingMainTest {
     assertFalse(Files.exists(dir.resolve("scored.jsonl")));
   }
 
+  @Test
+  @Timeout(30)
+  void aMissingInputFileIsNamedAtOnceInsteadOfSearchedForFromTheRoot() throws Exception {
+    // Beam's local file system looks for a missing file under its parent directory: here, under "/"
+    String missing = "/no-such-input-" + System.nanoTime() + ".csv";
+    Command run = serve("--inputFile=" + missing, "--modelFiles=" + TESTDATA.resolve("models/wine-tree.pmml"),
+        "--outputFile=" + dir.resolve("scored.jsonl"), "--deadLetterFile=" + dir.resolve("failures.jsonl"));
+
+    assertEquals(2, run.status);
+    assertThat(run.err.trim(), equalTo("serve: --inputFile: no such file: " + missing));
+    Command noModel = serve("--inputFile=" + TESTDATA.resolve("wine.csv"), "--modelFiles=/no-such-model.pmml",
+        "--outputFile=" + dir.resolve("scored.jsonl"), "--deadLetterFile=" + dir.resolve("failures.jsonl"));
+    assertEquals(2, noModel.status);
+    assertThat(noModel.err.trim(), equalTo("serve: --modelFiles: no such file: /no-such-model.pmml"));
+  }
+
+  @Test
+  @Timeout(20)
+  void aBrokerThatDoesNotListenIsNamedAtOnce() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    long start = System.nanoTime();
+    Command run = serve("--bootstrapServers=127.0.0.1:" + port);
+
+    assertEquals(1, run.status);
+    assertThat(run.err, containsString("serve: cannot serve from Kafka: nothing accepts connections at 127.0.0.1:"
+        + port + " (127.0.0.1:" + port + ": Connection refused"));
+    assertThat(run.err, containsString("runners-config/app.sh kafka"));
+    assertEquals(1, run.err.trim().lines().count(), run.err);
+    assertTrue(System.nanoTime() - start < 10_000_000_000L, "within 10 s, not after the client's 30 s timeout");
+  }
+
+  @Test
+  void verbosePrintsTheStackTraceAboveTheOneLine() throws Exception {
+    Verbose.set(true);
+    try {
+      Command run = serve("--bootstrapServers=127.0.0.1:1", "--servingMode=Keyd");
+      assertEquals(2, run.status);
+      assertThat(run.err, containsString("java.lang.IllegalArgumentException: --servingMode must be"));
+      assertThat(run.err, containsString("\tat dev.modelserving.beam.pipeline."));
+      assertThat(run.err, containsString("serve: --servingMode must be 'keyed', 'broadcast' or 'auto', was 'Keyd'"));
+    } finally {
+      Verbose.set(false);
+    }
+    Command quiet = serve("--bootstrapServers=127.0.0.1:1", "--servingMode=Keyd");
+    assertEquals(1, quiet.err.trim().lines().count(), quiet.err);
+  }
+
   private static Command serve(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -23,6 +23,13 @@ public final class KafkaAccessException extends IllegalStateException {
     super(message, cause);
   }
 
+  /** Nothing listens at any of the brokers: {@code reasons} says what each address answered. */
+  static KafkaAccessException unreachable(String action, String bootstrapServers, String reasons) {
+    return new KafkaAccessException("cannot " + action + ": nothing accepts connections at " + bootstrapServers
+        + " (" + reasons + "); is the broker up? For a local one: runners-config/app.sh kafka; else set"
+        + " --bootstrapServers", null);
+  }
+
   /**
    * The access problem behind {@code failure} (anywhere in its causes), as one line about {@code
    * action} ("create the topics [...]"), or null if it is some other failure.

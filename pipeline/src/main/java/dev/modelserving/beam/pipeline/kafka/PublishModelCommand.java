@@ -2,6 +2,7 @@ package dev.modelserving.beam.pipeline.kafka;
 
 import dev.modelserving.beam.model.ModelDescriptors;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
+import dev.modelserving.beam.pipeline.Verbose;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
@@ -162,6 +163,7 @@ public final class PublishModelCommand {
   static int publish(String command, String bootstrapServers, String topic, ModelDescriptor descriptor,
       KafkaClientConfig clients, PrintStream out, PrintStream err) {
     try {
+      KafkaReachability.require(bootstrapServers, "publish to '" + topic + "'");
       KafkaTopics.ensureTopics(bootstrapServers, Map.of(topic, KafkaTopics.TopicSpec.modelTopic()), clients);
       try (ModelPublisher publisher = new ModelPublisher(bootstrapServers, clients)) {
         RecordMetadata ack = publisher.send(topic, descriptor);
@@ -171,6 +173,7 @@ public final class PublishModelCommand {
       }
       return 0;
     } catch (RuntimeException e) {
+      Verbose.trace(e, err);
       err.println(command + ": " + KafkaAccessException.withCauses(e));
       return 1;
     }
@@ -178,6 +181,7 @@ public final class PublishModelCommand {
 
   /** Prints a bad-arguments message and returns exit status 2. */
   static int badArguments(String command, IllegalArgumentException e, PrintStream err) {
+    Verbose.trace(e, err);
     err.println(command + ": " + e.getMessage());
     err.println("Run with --help for the options.");
     return 2;

@@ -86,10 +86,13 @@ public final class StatusCommand {
     String dataType = options.get("dataType");
     List<JsonNode> reports;
     try {
+      KafkaReachability.require(servers, "read the status topic '" + topic + "'");
       reports = latestReports(servers, topic, timeout, err, clients);
     } catch (KafkaAccessException e) {
       err.println("status: " + e.getMessage());
       return 1;
+    } catch (IllegalArgumentException e) {
+      return PublishModelCommand.badArguments("status", e, err);
     } catch (KafkaException | IllegalStateException e) {
       err.println("status: cannot read topic '" + topic + "' at " + servers + ": " + KafkaAccessException.withCauses(e));
       return 1;

@@ -3,8 +3,10 @@ package dev.modelserving.beam.pipeline.training;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.OptionChecks;
 import dev.modelserving.beam.pipeline.ServingMain;
+import dev.modelserving.beam.pipeline.Verbose;
 import dev.modelserving.beam.pipeline.kafka.KafkaAccessException;
 import dev.modelserving.beam.pipeline.kafka.KafkaClientConfig;
+import dev.modelserving.beam.pipeline.kafka.KafkaReachability;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics.TopicSpec;
 import dev.modelserving.beam.pipeline.kafka.ModelTopicBootstrap;
@@ -60,6 +62,7 @@ public final class TrainMain {
       TrainingSpec spec = spec(options);
       KafkaClientConfig clients = KafkaClientConfig.from(options);
       Optional<ModelDescriptor> fromFile = startFile(options);
+      KafkaReachability.require(options.getBootstrapServers(), "train from Kafka");
       if (options.getCreateTopics()) {
         KafkaTopics.ensureTopics(options.getBootstrapServers(), topics(options), clients);
       }
@@ -71,12 +74,15 @@ public final class TrainMain {
       }
       pipeline = TrainingPipeline.build(options, spec);
     } catch (IllegalArgumentException | IOException e) {
+      Verbose.trace(e, err);
       err.println("train: " + e.getMessage());
       return 2;
     } catch (KafkaAccessException e) {
+      Verbose.trace(e, err);
       err.println("train: " + e.getMessage());
       return 1;
     } catch (KafkaException e) {
+      Verbose.trace(e, err);
       err.println("train: " + KafkaAccessException.withCauses(e));
       return 2;
     }
