@@ -114,4 +114,16 @@ class SignedModelCommandsTest {
     assertThat(versions, contains("1", "2"));
     assertThat(SigningKeys.readTrusted(List.of(keys)).keySet(), contains("new", "old"));
   }
+
+  @Test
+  void aSignedRoutingMessageIsAdmittedAndAnUnsignedOneRefused(@TempDir Path dir) throws Exception {
+    keygen("--keyId", "ops", "--dir", dir.toString());
+    ModelDescriptor route = RouteCommand.descriptor(RouteCommand.parse(new String[] {
+        "--bootstrapServers", "x:1", "--topic", "models", "--dataType", "wine", "--weights", "a=90,b=10",
+        "--signingKey", dir.resolve("ops.key").toString()}));
+    ModelDescriptor signed = PublishModelCommand.sign(route, dir.resolve("ops.key").toString());
+    assertThat(trusting(dir).admit(signed), is(signed));
+    assertThat(assertThrows(ModelLoadException.class, () -> trusting(dir).admit(route)).getMessage(),
+        containsString("is not signed"));
+  }
 }

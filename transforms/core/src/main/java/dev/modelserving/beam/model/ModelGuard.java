@@ -212,14 +212,18 @@ public final class ModelGuard implements Serializable {
   /** Fails unless the location of {@code d} starts with an allowed prefix. */
   public void checkLocation(ModelDescriptor d) throws ModelLoadException {
     String location = d.getLocation();
+    String lower = location.toLowerCase(Locale.ROOT);
+    boolean climbs = location.contains("/../") || location.endsWith("/..") || location.contains("\\")
+        || lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c");
     for (String prefix : allowedLocations) {
-      if (startsWith(location, prefix) && !location.contains("/../") && !location.endsWith("/..")) {
+      if (!climbs && startsWith(location, prefix)) {
         return;
       }
     }
     throw new ModelLoadException("model " + ModelDescriptors.describe(d) + " is given by location " + location
         + ", which is not an allowed model location; allowed: "
-        + (allowedLocations.isEmpty() ? "none" : allowedLocations) + " (--modelLocations)");
+        + (allowedLocations.isEmpty() ? "none" : allowedLocations) + " (--modelLocations; a location with '..' or"
+        + " escaped '.', '/' or '\\' is never read)");
   }
 
   private static boolean startsWith(String location, String prefix) {

@@ -185,4 +185,16 @@ class ModelTrustTest {
     ModelDescriptor bad = v2("location-remote").toBuilder().setLocation("gs://somebody/models/wine.txt").build();
     assertRejectedWhileV1Serves(p, ModelGuard.defaults(), v1, bad, "not an allowed model location", "[file:]");
   }
+
+  @Test
+  void aLocationThatClimbsOutOfAnAllowedPrefixIsRejected(TestPipeline p, @TempDir Path dir) throws IOException {
+    Path allowed = Files.createDirectory(dir.resolve("models"));
+    Files.writeString(dir.resolve("elsewhere.txt"), "bias=0;x=1;y=1", StandardCharsets.UTF_8);
+    ModelDescriptor v1 = linear("wine-linear", "1", "location-v1-climb", "bias=1;x=2;y=-1");
+    ModelDescriptor bad = v2("location-climbs").toBuilder()
+        .setLocation(allowed.toUri().toString() + "../elsewhere.txt").build();
+    assertRejectedWhileV1Serves(p,
+        ModelGuard.defaults().withAllowedLocations(List.of(allowed.toUri().toString())), v1, bad,
+        "not an allowed model location");
+  }
 }
