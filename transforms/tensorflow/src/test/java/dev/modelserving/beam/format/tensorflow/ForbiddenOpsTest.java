@@ -73,6 +73,11 @@ class ForbiddenOpsTest {
    * the length of that file's contents, read by a ReadFile op.
    */
   private static byte[] savedModel(Path dir, Path readFile) throws IOException {
+    return savedModel(dir, readFile, null);
+  }
+
+  /** As {@link #savedModel(Path, Path)}; with {@code restoreFrom}, the graph also restores a tensor from that checkpoint. */
+  private static byte[] savedModel(Path dir, Path readFile, Path restoreFrom) throws IOException {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
@@ -81,6 +86,11 @@ class ForbiddenOpsTest {
         Operand<TString> contents = tf.io.readFile(tf.constant(readFile.toString()));
         y = tf.math.add(y, tf.math.mul(tf.dtypes.cast(tf.strings.stringLength(contents), TFloat32.class),
             tf.constant(0f)));
+      }
+      if (restoreFrom != null) {
+        tf.withName("smuggled_restore").train.restore(tf.constant(restoreFrom.toString()),
+            tf.constant(java.nio.charset.StandardCharsets.UTF_8, new String[] {"secret"}),
+            tf.constant(java.nio.charset.StandardCharsets.UTF_8, new String[] {""}), List.of(TFloat32.class));
       }
       y = tf.withName("y").identity(y);
       try (Session s = new Session(g)) {
@@ -199,5 +209,13 @@ class ForbiddenOpsTest {
     PAssert.that(result.getDeadLetters()).empty();
     PAssert.that(result.getUnserved()).empty();
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  void aRestoreOpReadingAnotherCheckpointThanTheModelsVariablesIsRefused(@TempDir Path dir) throws IOException {
+    ModelDescriptor d = descriptor(SavedModelFormat.ID,
+        savedModel(dir.resolve("m"), null, dir.resolve("someone-elses-checkpoint")), "op-restore", "2");
+    String m = assertThrows(ModelLoadException.class, () -> SAVED.load(d).close()).getMessage();
+    assertThat(m, containsString("not on the TensorFlow op allow-list: [RestoreV2 (outside the variables restore)]"));
   }
 }
