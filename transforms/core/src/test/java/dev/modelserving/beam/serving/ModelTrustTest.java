@@ -9,6 +9,9 @@ import static dev.modelserving.beam.serving.ServingTestSupport.serve;
 import static dev.modelserving.beam.serving.ServingTestSupport.serveModels;
 import static dev.modelserving.beam.serving.ServingTestSupport.utf8;
 import static dev.modelserving.beam.serving.ServingTestSupport.wine;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 
 import dev.modelserving.beam.model.ModelArchives;
 import dev.modelserving.beam.model.ModelGuard;
@@ -196,5 +199,37 @@ class ModelTrustTest {
     assertRejectedWhileV1Serves(p,
         ModelGuard.defaults().withAllowedLocations(List.of(allowed.toUri().toString())), v1, bad,
         "not an allowed model location");
+  }
+
+  /** A zip whose entry climbs out of the directory it is unpacked into. */
+  static byte[] zipSlip(String escapingName) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("saved_model.pb"));
+      zip.write(new byte[] {1, 2, 3});
+      zip.closeEntry();
+      zip.putNextEntry(new java.util.zip.ZipEntry(escapingName));
+      zip.write("owned".getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void aZipSlipArchiveIsRejectedAndNothingIsWrittenOutside(TestPipeline p) throws IOException {
+    String name = "zip-slip-" + java.util.UUID.randomUUID() + ".txt";
+    Path outside = Path.of(System.getProperty("java.io.tmpdir")).resolve(name);
+    ModelDescriptor v1 = linear("wine-linear", "1", "zip-slip-v1", "bias=1;x=2;y=-1");
+    ModelDescriptor slip = v2("zip-slip").toBuilder()
+        .setModelBytes(com.google.protobuf.ByteString.copyFrom(zipSlip("../" + name))).build();
+    assertRejectedWhileV1Serves(p, ModelGuard.defaults(), v1, slip, "zip entry escapes the model directory: ../" + name);
+    assertThat(Files.exists(outside), is(false));
+    try {
+      ModelArchives.unzipToTempDirectory(zipSlip("../" + name), "zip-slip-test-");
+      throw new AssertionError("the archive was unpacked");
+    } catch (IOException e) {
+      assertThat(e.getMessage(), containsString("escapes the model directory"));
+    }
+    assertThat(Files.exists(outside), is(false));
   }
 }
