@@ -261,9 +261,10 @@ public final class ServingPipeline {
         ? new java.util.ArrayList<>() : new java.util.ArrayList<>(splitList(o.getModelLocations()));
     if (fileMode && o.getModelFiles() != null) {
       for (String file : o.getModelFiles()) {
-        if (file.contains("://")) {
-          locations.add(file); // file mode's models are named on the command line
-        }
+        // file mode's models are named on the command line: their locations are allowed as given
+        boolean remote = file.contains("://") && !file.startsWith("file://");
+        locations.add(remote ? file : java.nio.file.Paths.get(file.startsWith("file://")
+            ? file.substring("file://".length()) : file).toAbsolutePath().normalize().toUri().toString());
       }
     }
     ModelGuard guard = ModelGuard.defaults()

@@ -58,4 +58,15 @@ class ModelGuardOptionsTest {
         () -> ServingPipeline.modelGuard(options("--trustedKeys=" + dir.resolve("nope.pub")), false));
     assertThat(e.getMessage(), containsString("--trustedKeys"));
   }
+
+  @Test
+  void fileModeAllowsTheLocationsOfItsModelFilesAndChecksNoSignature(@TempDir Path dir) {
+    KeygenCommand.run(new String[] {"--keyId", "k1", "--dir", dir.toString()},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    Path model = dir.resolve("m.pmml");
+    ModelGuard g = ServingPipeline.modelGuard(options("--trustedKeys=" + dir, "--modelLocations=none",
+        "--modelFiles=" + model + ",gs://bucket/models/x.pmml"), true);
+    assertThat(g.trustedKeys().isEmpty(), is(true));
+    assertThat(g.allowedLocations(), contains(model.toUri().toString(), "gs://bucket/models/x.pmml"));
+  }
 }

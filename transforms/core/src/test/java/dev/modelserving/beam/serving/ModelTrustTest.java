@@ -1,7 +1,6 @@
 package dev.modelserving.beam.serving;
 
 import static dev.modelserving.beam.serving.ServingTestSupport.described;
-import static dev.modelserving.beam.serving.ServingTestSupport.descriptor;
 import static dev.modelserving.beam.serving.ServingTestSupport.linear;
 import static dev.modelserving.beam.serving.ServingTestSupport.rejected;
 import static dev.modelserving.beam.serving.ServingTestSupport.scored;
