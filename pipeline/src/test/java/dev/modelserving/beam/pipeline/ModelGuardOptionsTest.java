@@ -69,4 +69,18 @@ class ModelGuardOptionsTest {
     assertThat(g.trustedKeys().isEmpty(), is(true));
     assertThat(g.allowedLocations(), contains(model.toUri().toString(), "gs://bucket/models/x.pmml"));
   }
+
+  @Test
+  void theServingTransformOfKafkaModeCarriesTheGuard(@TempDir Path dir) {
+    KeygenCommand.run(new String[] {"--keyId", "k1", "--dir", dir.toString()},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    ServingOptions o = options("--trustedKeys=" + dir, "--maxModelBytes=1234", "--allowedTfOps=RestoreV2");
+    var serve = ServingPipeline.serveModels(
+        dev.modelserving.beam.pipeline.record.RecordSchema.json(java.util.List.of(), "id", "data_type", "wine"), o, false);
+    String guard = org.apache.beam.sdk.transforms.display.DisplayData.from(serve).items().stream()
+        .filter(item -> item.getKey().equals("modelGuard")).findFirst().orElseThrow().getValue().toString();
+    assertThat(guard, containsString("trustedKeys=[k1]"));
+    assertThat(guard, containsString("maxModelBytes=1234"));
+    assertThat(guard, containsString("extraAllowedOps=[RestoreV2]"));
+  }
 }
