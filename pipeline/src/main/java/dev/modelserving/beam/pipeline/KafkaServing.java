@@ -90,7 +90,7 @@ public final class KafkaServing {
     // A restored run has its models in the checkpoint, and its model reader resumes from the checkpoint's offsets.
     List<KV<String, byte[]>> latest = o.getRestoredFrom() != null ? List.of()
         : ModelTopicBootstrap.latestModels(o.getBootstrapServers(), o.getModelTopic(), modelGroup(o),
-            schema.getColumns().isEmpty() ? null : schema.getColumns(), clients);
+            schema.getColumns().isEmpty() ? null : schema.getColumns(), clients, ServingPipeline.modelGuard(o, false));
     // nullable: a tombstone (null value) on the compacted topic must reach ParseModels, not fail the coder
     Coder<KV<String, byte[]>> messageCoder =
         KvCoder.of(NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(ByteArrayCoder.of()));

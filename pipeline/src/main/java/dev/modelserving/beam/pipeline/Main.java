@@ -19,6 +19,7 @@ public final class Main {
       "  serve          run the serving pipeline on Kafka, or on files with --inputFile (default command)",
       "  demo           embedded Kafka + record and model publishers + the pipeline, printing scored records",
       "  publish-model  send a model file to a model topic, or remove a model or roll it back (--remove, --rollback)",
+      "  keygen         make an Ed25519 key pair for signing models (publish-model --signingKey, serve --trustedKeys)",
       "  route          set how a data type's records are split among its models (weights, active model, shadows)",
       "  kafka          a single-node Kafka broker on 127.0.0.1 (for trying the application), until Ctrl-C",
       "  status         print the latest model status report of every data type from the status topic",
@@ -67,6 +68,9 @@ public final class Main {
         break;
       case "publish-model":
         PublishModelCommand.main(rest);
+        break;
+      case "keygen":
+        KeygenCommand.main(rest);
         break;
       case "route":
         RouteCommand.main(rest);

@@ -352,4 +352,51 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions, Recov
   String getStatusFile();
 
   void setStatusFile(String value);
+
+  // ---- Trust and limits (see README, "Signed models" and "Hostile input")
+  @Description("Public key files (.pub, from the keygen command) or directories of them, comma-separated: only model messages signed by one of these keys are loaded (several keys at once for rotation). Empty (the default): signatures are not checked. Applies to the model topic; file mode's --modelFiles are given on the command line and not checked")
+  String getTrustedKeys();
+
+  void setTrustedKeys(String value);
+
+  @Description("Where a model given by location may be read from: URI prefixes or schemes, comma-separated, e.g. file:///models/,gs://bucket/models/. 'none': no location is read")
+  @Default.String("file:")
+  String getModelLocations();
+
+  void setModelLocations(String value);
+
+  @Description("The most bytes a model may have (inline or at its location); a larger model is rejected")
+  @Default.Long(536_870_912L)
+  long getMaxModelBytes();
+
+  void setMaxModelBytes(long value);
+
+  @Description("The most entries (files and directories) a model archive (a zipped SavedModel) may have")
+  @Default.Integer(10_000)
+  int getMaxArchiveEntries();
+
+  void setMaxArchiveEntries(int value);
+
+  @Description("The most files a model archive may have")
+  @Default.Integer(1_000)
+  int getMaxArchiveFiles();
+
+  void setMaxArchiveFiles(int value);
+
+  @Description("The most bytes a model archive may unpack to (counted as it is read, not as it declares)")
+  @Default.Long(2_147_483_648L)
+  long getMaxUnpackedBytes();
+
+  void setMaxUnpackedBytes(long value);
+
+  @Description("Check TensorFlow graphs against the op allow-list before they run (file-system and I/O ops are refused)")
+  @Default.Boolean(true)
+  boolean getCheckTfOps();
+
+  void setCheckTfOps(boolean value);
+
+  @Description("TensorFlow ops allowed beside the allow-list, comma-separated, e.g. RestoreV2 for a trusted SavedModel exported from Python")
+  String getAllowedTfOps();
+
+  void setAllowedTfOps(String value);
 }

@@ -1,5 +1,7 @@
 package dev.modelserving.beam.pipeline;
 
+import dev.modelserving.beam.model.ModelGuard;
+import dev.modelserving.beam.model.SigningKeys;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.io.ParseModels;
 import dev.modelserving.beam.pipeline.io.ParseRecords;
@@ -32,6 +34,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The serving pipeline between its sources and sinks: parse records and models, {@link ServeModels}
@@ -39,6 +43,7 @@ import org.joda.time.Duration;
  * FileServing}.
  */
 public final class ServingPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingPipeline.class);
   private ServingPipeline() {}
 
   /** The JSON outputs: keyed by record id (scored, review, comparisons), by data type (status) or unkeyed (failures). */
@@ -146,7 +151,8 @@ public final class ServingPipeline {
         .withSwapPolicy(swapPolicy(o))
         .withBatchSize(o.getMinBatchSize(), o.getMaxBatchSize())
         .withMaxBatchWait(Duration.millis(o.getMaxBatchWaitMillis()))
-        .withMaxLoadedModels(o.getMaxLoadedModels());
+        .withMaxLoadedModels(o.getMaxLoadedModels())
+        .withModelGuard(modelGuard(o, fileMode));
     serve = withModelStatus(serve, o, fileMode);
     if (o.getShards() > 0) {
       serve = serve.withShards(o.getShards());
@@ -242,5 +248,46 @@ public final class ServingPipeline {
       return List.of();
     }
     return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toList());
+  }
+
+  /**
+   * The {@link ModelGuard} the options describe: trusted keys (not in file mode, whose model files
+   * are given on the command line), allowed model locations, limits and the TensorFlow op check.
+   *
+   * @throws IllegalArgumentException for a bad value, or a trusted key file that cannot be read
+   */
+  static ModelGuard modelGuard(ServingOptions o, boolean fileMode) {
+    List<String> locations = o.getModelLocations() == null || o.getModelLocations().trim().equalsIgnoreCase("none")
+        ? new java.util.ArrayList<>() : new java.util.ArrayList<>(splitList(o.getModelLocations()));
+    if (fileMode && o.getModelFiles() != null) {
+      for (String file : o.getModelFiles()) {
+        // file mode's models are named on the command line: their locations are allowed as given
+        boolean remote = file.contains("://") && !file.startsWith("file://");
+        locations.add(remote ? file : java.nio.file.Paths.get(file.startsWith("file://")
+            ? file.substring("file://".length()) : file).toAbsolutePath().normalize().toUri().toString());
+      }
+    }
+    ModelGuard guard = ModelGuard.defaults()
+        .withAllowedLocations(locations)
+        .withLimits(o.getMaxModelBytes(), o.getMaxArchiveEntries(), o.getMaxArchiveFiles(), o.getMaxUnpackedBytes())
+        .withGraphOpCheck(o.getCheckTfOps(),
+            new java.util.TreeSet<>(o.getAllowedTfOps() == null ? List.of() : splitList(o.getAllowedTfOps())));
+    if (o.getTrustedKeys() != null && !o.getTrustedKeys().isBlank()) {
+      if (fileMode) {
+        LOG.warn("--trustedKeys applies to the model topic; the model files of file mode are not checked");
+        return guard;
+      }
+      List<java.nio.file.Path> paths = new java.util.ArrayList<>();
+      for (String path : splitList(o.getTrustedKeys())) {
+        paths.add(java.nio.file.Path.of(path));
+      }
+      try {
+        guard = guard.withTrustedKeys(SigningKeys.readTrusted(paths));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("--trustedKeys: " + e.getMessage(), e);
+      }
+      LOG.info("Only model messages signed by one of the keys {} are loaded", guard.trustedKeys().keySet());
+    }
+    return guard;
   }
 }

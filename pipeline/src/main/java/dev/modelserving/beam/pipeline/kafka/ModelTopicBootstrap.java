@@ -2,6 +2,7 @@ package dev.modelserving.beam.pipeline.kafka;
 
 import dev.modelserving.beam.model.ModelDescriptors;
 import dev.modelserving.beam.model.ModelFormats;
+import dev.modelserving.beam.model.ModelGuard;
 import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.model.proto.ModelAction;
@@ -96,6 +97,16 @@ public final class ModelTopicBootstrap {
    */
   public static List<KV<String, byte[]>> latestModels(
       String bootstrapServers, String topic, String group, List<String> recordFields, KafkaClientConfig clients) {
+    return latestModels(bootstrapServers, topic, group, recordFields, clients, ModelGuard.defaults());
+  }
+
+  /**
+   * {@link #latestModels(String, String, String, List, KafkaClientConfig)} checking every message with
+   * {@code guard} (signature, location, limits) before it is tried: a message that fails is left
+   * out of the start set, as one that does not load is.
+   */
+  public static List<KV<String, byte[]>> latestModels(String bootstrapServers, String topic, String group,
+      List<String> recordFields, KafkaClientConfig clients, ModelGuard guard) {
     Map<String, Object> config = clients.consumerConfig(bootstrapServers,
         Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaTopics.MAX_MODEL_MESSAGE_BYTES),
         Map.of(ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
@@ -116,7 +127,7 @@ public final class ModelTopicBootstrap {
       Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
       end.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
       consumer.commitSync(commit, callTimeout);
-      List<KV<String, byte[]>> start = startMessages(messages, recordFields);
+      List<KV<String, byte[]>> start = startMessages(messages, recordFields, guard);
       LOG.info("Model topic '{}': {} messages up to offsets {}; starting from {} message(s) that rebuild the model sets",
           topic, messages.size(), end.values(), start.size());
       return start;
@@ -237,10 +248,24 @@ public final class ModelTopicBootstrap {
    */
   static List<KV<String, byte[]>> startMessages(
       List<ConsumerRecord<String, byte[]>> messages, List<String> recordFields) {
+    return startMessages(messages, recordFields, ModelGuard.defaults());
+  }
+
+  /** {@link #startMessages(List, List)}, checking each message with {@code guard} first. */
+  static List<KV<String, byte[]>> startMessages(
+      List<ConsumerRecord<String, byte[]>> messages, List<String> recordFields, ModelGuard guard) {
     Map<String, DataTypeHistory> byDataType = new LinkedHashMap<>();
     List<Message> parsed = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : messages) {
       ModelDescriptor d = parse(r);
+      if (d != null && !ModelDescriptors.isAdd(d)) {
+        try {
+          guard.admit(d); // a set operation: its signature, when keys are trusted
+        } catch (ModelLoadException e) {
+          LOG.warn("Model topic message {}@{} is refused and skipped at start: {}", r.key(), r.offset(), e.getMessage());
+          d = null;
+        }
+      }
       if (d != null) {
         Message m = new Message(r, d, parsed.size());
         parsed.add(m);
@@ -252,7 +277,7 @@ public final class ModelTopicBootstrap {
     Map<String, String> loadProblems = new HashMap<>();
     Function<ModelDescriptor, String> loadProblemOf = d -> {
       String problem = loadProblems.computeIfAbsent(d.getUuid(), u -> {
-        String p = loadProblem(d, recordFields);
+        String p = loadProblem(d, recordFields, guard);
         return p == null ? "" : p;
       });
       return problem.isEmpty() ? null : problem;
@@ -450,8 +475,8 @@ public final class ModelTopicBootstrap {
     }
   }
 
-  private static String loadProblem(ModelDescriptor d, List<String> recordFields) {
-    try (Scorer scorer = ModelFormats.load(ModelDescriptors.resolveLocation(d), recordFields)) {
+  private static String loadProblem(ModelDescriptor d, List<String> recordFields, ModelGuard guard) {
+    try (Scorer scorer = ModelFormats.load(guard.admit(d), recordFields, guard)) {
       return null;
     } catch (ModelLoadException e) {
       return e.getMessage();

@@ -1,6 +1,9 @@
 package dev.modelserving.beam.pipeline.kafka;
 
 import dev.modelserving.beam.model.ModelDescriptors;
+import dev.modelserving.beam.model.ModelLoadException;
+import dev.modelserving.beam.model.ModelSignatures;
+import dev.modelserving.beam.model.SigningKeys;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.Verbose;
 import java.io.IOException;
@@ -52,6 +55,8 @@ public final class PublishModelCommand {
       "  --signature NAME              SavedModel signature (default serving_default)",
       "  --labels a,b                  class labels of a probability-vector output, in index order",
       "  --inputMapping 'in=field;...' model input name = record field name, separated by ';'",
+      "  --signingKey FILE             sign the message with this private key (a .key file of the keygen command);",
+      "                                a model by location is signed over the bytes at the location, read now",
       "  --help                        print this help",
       "Set operations on a published model (no --file; only --dataType and --name, and --version for a rollback):",
       "  --remove                      remove model NAME (and its previous version) from data type TYPE; key DATATYPE/NAME,",
@@ -63,12 +68,13 @@ public final class PublishModelCommand {
 
   private static final Set<String> VALUE_OPTIONS = withKafkaClientOptions(
       "bootstrapServers", "topic", "file", "name", "dataType", "version", "format", "uuid", "description",
-      "tensorColumns", "tensorInput", "outputs", "signature", "labels", "inputMapping");
+      "tensorColumns", "tensorInput", "outputs", "signature", "labels", "inputMapping", "signingKey");
   private static final Set<String> FLAG_OPTIONS = Set.of("remove", "rollback");
   private static final Set<String> OPTIONAL_VALUE_OPTIONS = Set.of("location");
 
   /** The options a remove takes; a rollback also takes --version. */
-  private static final Set<String> OPERATION_OPTIONS = Set.of("bootstrapServers", "topic", "dataType", "name");
+  private static final Set<String> OPERATION_OPTIONS =
+      Set.of("bootstrapServers", "topic", "dataType", "name", "signingKey");
 
   private PublishModelCommand() {}
 
@@ -106,8 +112,12 @@ public final class PublishModelCommand {
       requireOption(options, "topic");
       clients = KafkaClientConfig.fromCommandOptions(options);
       descriptor = descriptor(options);
+      if (options.containsKey("signingKey")) {
+        descriptor = sign(descriptor, options.get("signingKey"));
+      }
     } catch (NoSuchFileException e) {
-      err.println("publish-model: model file not found: " + e.getFile());
+      err.println("publish-model: " + (e.getFile() != null && e.getFile().equals(options.get("signingKey"))
+          ? "signing key file not found: " : "model file not found: ") + e.getFile());
       return 2;
     } catch (IllegalArgumentException e) {
       return badArguments("publish-model", e, err);
@@ -185,6 +195,29 @@ public final class PublishModelCommand {
     err.println(command + ": " + e.getMessage());
     err.println("Run with --help for the options.");
     return 2;
+  }
+
+  /** {@link #parse(String[], Set, Set, Set)}, for commands of other packages. */
+  public static Map<String, String> parseOptions(
+      String[] args, Set<String> valueOptions, Set<String> flagOptions, Set<String> optionalValueOptions) {
+    return parse(args, valueOptions, flagOptions, optionalValueOptions);
+  }
+
+  /**
+   * {@code d} signed with the private key in {@code keyFile} (see {@link SigningKeys}): a model over
+   * its bytes, or over the bytes at its location (read now); a set operation over its fields.
+   */
+  static ModelDescriptor sign(ModelDescriptor d, String keyFile) throws IOException {
+    SigningKeys.SigningKey key = SigningKeys.readPrivate(Path.of(keyFile));
+    byte[] content = new byte[0];
+    if (ModelDescriptors.isAdd(d)) {
+      try {
+        content = ModelDescriptors.resolveLocation(d).getModelBytes().toByteArray();
+      } catch (ModelLoadException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+    return ModelSignatures.sign(d, content, key.key, key.keyId);
   }
 
   /** {@link #parse(String[], Set, Set, Set)} with the options of {@code publish-model}. */

@@ -38,11 +38,13 @@ public final class RouteCommand {
       "  --shadows NAME,...            shadow models: they also score every record, their answers are only compared",
       "  --clear                       an empty routing: the newest model serves everything again",
       "                                (not with --weights, --active or --shadows)",
+      "  --signingKey FILE             sign the message with this private key (a pipeline with --trustedKeys",
+      "                                refuses unsigned routing messages)",
       "  --help                        print this help",
       String.join("\n", KafkaClientConfig.USAGE));
 
   private static final Set<String> VALUE_OPTIONS = PublishModelCommand.withKafkaClientOptions(
-      "bootstrapServers", "topic", "dataType", "weights", "active", "shadows");
+      "bootstrapServers", "topic", "dataType", "weights", "active", "shadows", "signingKey");
   private static final Set<String> FLAG_OPTIONS = Set.of("clear");
 
   private RouteCommand() {}
@@ -70,8 +72,14 @@ public final class RouteCommand {
       PublishModelCommand.requireOption(options, "topic");
       clients = KafkaClientConfig.fromCommandOptions(options);
       descriptor = descriptor(options);
+      if (options.containsKey("signingKey")) {
+        descriptor = PublishModelCommand.sign(descriptor, options.get("signingKey"));
+      }
     } catch (IllegalArgumentException e) {
       return PublishModelCommand.badArguments("route", e, err);
+    } catch (java.io.IOException e) {
+      err.println("route: cannot read the signing key: " + e.getMessage());
+      return 2;
     }
     return PublishModelCommand.publish("route", options.get("bootstrapServers"), options.get("topic"), descriptor,
         clients, out, err);

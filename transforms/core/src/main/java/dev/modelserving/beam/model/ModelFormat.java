@@ -30,4 +30,13 @@ public interface ModelFormat {
    *     of this format or its inputs do not fit the descriptor's input mapping
    */
   Scorer load(ModelDescriptor descriptor) throws ModelLoadException;
+
+  /**
+   * Loads a model under a {@link ModelGuard}: formats that unpack archives apply its {@linkplain
+   * ModelGuard#archiveLimits() limits}, graph formats its op allow-list, before the model first
+   * runs. The default ignores the guard (its signature, location and size checks ran before).
+   */
+  default Scorer load(ModelDescriptor descriptor, ModelGuard guard) throws ModelLoadException {
+    return load(descriptor);
+  }
 }

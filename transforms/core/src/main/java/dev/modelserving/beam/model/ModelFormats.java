@@ -48,7 +48,13 @@ public final class ModelFormats {
    */
   public static Scorer load(ModelDescriptor descriptor, java.util.List<String> recordFields)
       throws ModelLoadException {
-    Scorer scorer = load(descriptor);
+    return load(descriptor, recordFields, ModelGuard.defaults());
+  }
+
+  /** {@link #load(ModelDescriptor, java.util.List)} under a {@link ModelGuard}. */
+  public static Scorer load(ModelDescriptor descriptor, java.util.List<String> recordFields, ModelGuard guard)
+      throws ModelLoadException {
+    Scorer scorer = load(descriptor, guard);
     if (recordFields != null) {
       java.util.List<String> missing = new java.util.ArrayList<>(scorer.requiredFields());
       missing.removeAll(recordFields);
@@ -64,9 +70,23 @@ public final class ModelFormats {
 
   /** Loads a descriptor that carries its bytes, through the plug-in its format names. */
   public static Scorer load(ModelDescriptor descriptor) throws ModelLoadException {
+    return load(descriptor, ModelGuard.defaults());
+  }
+
+  /**
+   * Loads a descriptor that carries its bytes under a {@link ModelGuard}: its format plug-in
+   * applies the guard's archive limits and graph op allow-list (the signature, location and size
+   * are checked by {@link ModelGuard#admit} before the model reaches a loader).
+   */
+  public static Scorer load(ModelDescriptor descriptor, ModelGuard guard) throws ModelLoadException {
     ModelDescriptors.checkLoadable(descriptor);
+    if (descriptor.getModelBytes().size() > guard.maxModelBytes()) {
+      throw new ModelLoadException("model " + ModelDescriptors.describe(descriptor) + " has "
+          + descriptor.getModelBytes().size() + " bytes, over the limit of " + guard.maxModelBytes()
+          + " model bytes (--maxModelBytes)");
+    }
     try {
-      return forId(descriptor.getFormat()).load(descriptor);
+      return forId(descriptor.getFormat()).load(descriptor, guard);
     } catch (ModelLoadException e) {
       throw e;
     } catch (RuntimeException | LinkageError e) {

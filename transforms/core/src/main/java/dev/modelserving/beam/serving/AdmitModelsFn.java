@@ -160,7 +160,7 @@ final class AdmitModelsFn extends DoFn<KV<String, ModelDescriptor>, ModelSetSnap
     if (refusal != null) {
       return refusal;
     }
-    ModelLoad load = cache.load(model);
+    ModelLoad load = cache.load(model, config.guard);
     load.await(KeyedServing.LOAD_WAIT);
     if (load.claimOutcome() && load.isReady()) {
       metrics.of(model.getDataType()).modelLoads.inc();

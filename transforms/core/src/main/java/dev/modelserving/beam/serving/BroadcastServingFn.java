@@ -129,7 +129,7 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
     if (current != null && current.getUuid().equals(newest.getUuid())) {
       return current;
     }
-    ModelLoad load = cache.load(newest);
+    ModelLoad load = cache.load(newest, config.guard);
     if (current == null || config.swapPolicy == SwapPolicy.IN_ORDER || config.boundedInput) {
       load.await(KeyedServing.LOAD_WAIT);
     }
@@ -150,7 +150,7 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
 
   /** Acquires the loaded model, loading it again if the cache evicted it. */
   private LoadedModel acquire(ModelDescriptor model) {
-    ModelLoad load = cache.load(model);
+    ModelLoad load = cache.load(model, config.guard);
     if (!load.isReady()) {
       load.await(KeyedServing.LOAD_WAIT);
     }

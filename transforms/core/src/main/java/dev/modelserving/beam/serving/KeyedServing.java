@@ -135,7 +135,7 @@ final class KeyedServing<T> {
       models.dropCandidate(oldest.uuid);
     }
     models.addCandidate(model);
-    cache.load(model);
+    cache.load(model, config.guard);
     advance(config.boundedInput);
   }
 
@@ -390,7 +390,7 @@ final class KeyedServing<T> {
       if (descriptor == null) {
         throw new IllegalStateException("the bytes of model " + ref + " are missing from the state of " + key);
       }
-      load = cache.load(descriptor);
+      load = cache.load(descriptor, config.guard);
       if (ref.equals(models.slots().current(ref.name))) {
         cache.serve(currentKey(ref.name), ref.uuid);
       }

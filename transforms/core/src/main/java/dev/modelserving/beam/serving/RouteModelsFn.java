@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks that a model message is complete (a model names its data type, format and uuid; a set
  * operation what it needs) and serves a known data type, and reads a model's bytes from its
- * location if it has one, once, before the message is fanned out. Messages that fail are rejected
+ * location if it has one (only from an allowed location), and checks its {@link
+ * dev.modelserving.beam.model.ModelGuard} (limits, signature), once, before the message is fanned out. Messages that fail are rejected
  * with the reason.
  */
 final class RouteModelsFn extends DoFn<ModelDescriptor, ModelDescriptor> {
@@ -37,10 +38,11 @@ final class RouteModelsFn extends DoFn<ModelDescriptor, ModelDescriptor> {
             "model serves unknown data type '" + model.getDataType() + "'; served data types are " + config.dataTypes);
       }
       if (!ModelDescriptors.isAdd(model)) {
+        config.guard.admit(model); // with trusted keys, set operations are signed too
         out.get(routed).output(model); // a set operation: remove, rollback or route
         return;
       }
-      ModelDescriptor resolved = ModelDescriptors.resolveLocation(model);
+      ModelDescriptor resolved = config.guard.admit(model); // location, limits, signature: before any loader
       ModelDescriptors.checkLoadable(resolved);
       out.get(routed).output(resolved);
     } catch (ModelLoadException e) {

@@ -2,6 +2,7 @@ package dev.modelserving.beam.serving;
 
 import dev.modelserving.beam.model.Features;
 import dev.modelserving.beam.model.ModelDescriptorCoder;
+import dev.modelserving.beam.model.ModelGuard;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.record.DeadLetterCoder;
@@ -284,6 +285,17 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
   }
 
   /**
+   * What a model message must pass before it is loaded (default {@link ModelGuard#defaults()}):
+   * with trusted keys its signature, where a model given by location may be read from, size and
+   * archive limits, and the graph op allow-list. A message that fails is rejected with the reason
+   * (see {@link Result#getRejectedModels()}) and the models already served keep serving.
+   */
+  public ServeModels<T> withModelGuard(ModelGuard guard) {
+    Objects.requireNonNull(guard, "withModelGuard needs a guard");
+    return with(s -> s.guard = guard);
+  }
+
+  /**
    * Turns the model status stream off: the serving steps then gather no per-batch stats for it,
    * and {@link Result#getModelStatus()} is empty.
    */
@@ -316,7 +328,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         spec.recordFields, spec.dataTypes, ShardKeys.forRunner(pipeline.getOptions(), shards, servingKeyCoder()),
         spec.noModelPolicy, spec.batchLimits, spec.swapPolicy,
         spec.maxLoadedModels, UUID.randomUUID().toString(), records.isBounded() == PCollection.IsBounded.BOUNDED,
-        spec.defaultPolicy, spec.policies, spec.recordIdFn, spec.maxModelsPerDataType, spec.modelStatus);
+        spec.defaultPolicy, spec.policies, spec.recordIdFn, spec.maxModelsPerDataType, spec.modelStatus, spec.guard);
     Coder<T> recordCoder = records.getCoder();
     ServingTags<T> tags = new ServingTags<>();
 
@@ -461,6 +473,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
         .add(DisplayData.item("policy", spec.defaultPolicy.toString()).withLabel("Serving policy"))
         .addIfNotNull(DisplayData.item("policies", spec.policies.isEmpty() ? null : spec.policies.toString())
             .withLabel("Serving policies by data type"))
+        .add(DisplayData.item("modelGuard", spec.guard.toString()).withLabel("Model checks before loading"))
         .add(DisplayData.item("maxModelsPerDataType", spec.maxModelsPerDataType).withLabel("Models per data type at most"))
         .add(DisplayData.item("modelStatus", spec.modelStatus ? "every " + spec.statusInterval + " and on every change" : "off")
             .withLabel("Model status stream"))
@@ -498,6 +511,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
     int maxModelsPerDataType = DEFAULT_MAX_MODELS_PER_DATA_TYPE;
     boolean modelStatus = true;
     Duration statusInterval = ModelStatus.DEFAULT_INTERVAL;
+    ModelGuard guard = ModelGuard.defaults();
 
     Spec<T> copy() {
       Spec<T> c = new Spec<>();
@@ -519,6 +533,7 @@ public final class ServeModels<T> extends PTransform<PCollection<T>, ServeModels
       c.maxModelsPerDataType = maxModelsPerDataType;
       c.modelStatus = modelStatus;
       c.statusInterval = statusInterval;
+      c.guard = guard;
       return c;
     }
   }

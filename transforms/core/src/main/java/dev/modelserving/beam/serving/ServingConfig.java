@@ -1,6 +1,7 @@
 package dev.modelserving.beam.serving;
 
 import dev.modelserving.beam.model.Features;
+import dev.modelserving.beam.model.ModelGuard;
 import dev.modelserving.beam.model.Scorer;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /** The parameters shared by the DoFns of one {@link ServeModels}, fixed when it is expanded. */
 final class ServingConfig<T> implements Serializable {
-  private static final long serialVersionUID = 4L;
+  private static final long serialVersionUID = 5L;
 
   final SerializableFunction<T, String> dataTypeFn;
   final SerializableFunction<T, Features> featureExtractor;
@@ -40,6 +41,8 @@ final class ServingConfig<T> implements Serializable {
   final int maxModelsPerDataType;
   /** Whether the serving steps report to the status stream (batch stats and set changes). */
   final boolean modelStatus;
+  /** The checks a model message passes before it is loaded, and the limits of its load. */
+  final ModelGuard guard;
 
   ServingConfig(
       SerializableFunction<T, String> dataTypeFn,
@@ -58,7 +61,9 @@ final class ServingConfig<T> implements Serializable {
       Map<String, ServingPolicy> policies,
       SerializableFunction<T, String> recordIdFn,
       int maxModelsPerDataType,
-      boolean modelStatus) {
+      boolean modelStatus,
+      ModelGuard guard) {
+    this.guard = guard;
     this.dataTypeFn = dataTypeFn;
     this.featureExtractor = featureExtractor;
     this.payloadFormatter = payloadFormatter;

@@ -1,6 +1,7 @@
 package dev.modelserving.beam.serving.cache;
 
 import dev.modelserving.beam.model.ModelFormats;
+import dev.modelserving.beam.model.ModelGuard;
 import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
@@ -95,6 +96,15 @@ public final class ModelCache {
    * this JVM has not loaded it, or the existing one. Never blocks on the load.
    */
   public ModelLoad load(ModelDescriptor descriptor) {
+    return load(descriptor, ModelGuard.defaults());
+  }
+
+  /**
+   * {@link #load(ModelDescriptor)} under a {@link ModelGuard}: the format applies its archive
+   * limits and graph op allow-list (a load already started or remembered for the uuid is returned
+   * as it is).
+   */
+  public ModelLoad load(ModelDescriptor descriptor, ModelGuard guard) {
     String uuid = descriptor.getUuid();
     ModelLoad existing = loads.get(uuid);
     if (isUsable(existing)) {
@@ -119,7 +129,7 @@ public final class ModelCache {
       ClassLoader before = t.getContextClassLoader();
       t.setContextClassLoader(jobLoader);
       try {
-        runLoad(descriptor, load);
+        runLoad(descriptor, guard, load);
       } finally {
         t.setContextClassLoader(before);
       }
@@ -203,10 +213,10 @@ public final class ModelCache {
     servingKeysByUuid.clear();
   }
 
-  private void runLoad(ModelDescriptor descriptor, ModelLoad load) {
+  private void runLoad(ModelDescriptor descriptor, ModelGuard guard, ModelLoad load) {
     long start = System.nanoTime();
     try {
-      Scorer scorer = ModelFormats.load(descriptor);
+      Scorer scorer = ModelFormats.load(descriptor, guard);
       evictBeyondBound(load); // first, so that whoever sees this load ready sees the cache within its bound
       load.succeed(new LoadedModel(load.uuid(), scorer, System.nanoTime() - start));
       LOG.info("Loaded model {} in {} ms", load.description(), (System.nanoTime() - start) / 1_000_000);

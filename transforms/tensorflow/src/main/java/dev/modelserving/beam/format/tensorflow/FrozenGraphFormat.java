@@ -3,6 +3,7 @@ package dev.modelserving.beam.format.tensorflow;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.beam.model.ModelArchives;
 import dev.modelserving.beam.model.ModelFormat;
+import dev.modelserving.beam.model.ModelGuard;
 import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.model.proto.InputMapping;
@@ -40,7 +41,14 @@ public final class FrozenGraphFormat implements ModelFormat {
 
   @Override
   public Scorer load(ModelDescriptor descriptor) throws ModelLoadException {
+    return load(descriptor, ModelGuard.defaults());
+  }
+
+  /** Loads under {@code guard}: the graph's ops are checked against the {@linkplain GraphOps allow-list} first. */
+  @Override
+  public Scorer load(ModelDescriptor descriptor, ModelGuard guard) throws ModelLoadException {
     GraphDef def = parse(descriptor.getModelBytes().toByteArray());
+    GraphOps.checkFrozenGraph(def, guard);
     InputMapping in = descriptor.getInputMapping();
     OutputMapping out = descriptor.getOutputMapping();
     List<AutoCloseable> resources = new ArrayList<>();

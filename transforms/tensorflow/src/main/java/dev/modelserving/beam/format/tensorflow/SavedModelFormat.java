@@ -2,6 +2,7 @@ package dev.modelserving.beam.format.tensorflow;
 
 import dev.modelserving.beam.model.ModelArchives;
 import dev.modelserving.beam.model.ModelFormat;
+import dev.modelserving.beam.model.ModelGuard;
 import dev.modelserving.beam.model.ModelLoadException;
 import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
@@ -55,6 +56,16 @@ public final class SavedModelFormat implements ModelFormat {
 
   @Override
   public Scorer load(ModelDescriptor descriptor) throws ModelLoadException {
+    return load(descriptor, ModelGuard.defaults());
+  }
+
+  /**
+   * Loads under {@code guard}: the archive is unpacked within its limits, and the graph's ops are
+   * checked against the {@linkplain GraphOps allow-list} before TensorFlow loads it (the load runs
+   * the variables restore).
+   */
+  @Override
+  public Scorer load(ModelDescriptor descriptor, ModelGuard guard) throws ModelLoadException {
     byte[] bytes = descriptor.getModelBytes().toByteArray();
     if (!ModelArchives.looksLikeZip(bytes)) {
       throw new ModelLoadException(
@@ -64,14 +75,16 @@ public final class SavedModelFormat implements ModelFormat {
     }
     Path temp;
     try {
-      temp = ModelArchives.unzipToTempDirectory(bytes, "tf-saved-model-");
+      temp = ModelArchives.unzipToTempDirectory(bytes, "tf-saved-model-", guard.archiveLimits());
     } catch (IOException e) {
       throw new ModelLoadException("cannot unzip the SavedModel archive: " + e.getMessage(), e);
     }
     List<AutoCloseable> resources = new ArrayList<>();
     boolean loaded = false;
     try {
-      SavedModelBundle bundle = loadBundle(SavedModelDirectory.find(temp));
+      Path dir = SavedModelDirectory.find(temp);
+      GraphOps.checkSavedModel(dir, TAG, guard);
+      SavedModelBundle bundle = loadBundle(dir);
       resources.add(bundle);
       Signature signature = signature(bundle, descriptor.getOutputMapping());
       InputFeed input =
