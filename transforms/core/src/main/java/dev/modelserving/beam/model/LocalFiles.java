@@ -43,4 +43,21 @@ public final class LocalFiles {
           + (path.isAbsolute() ? "" : " (relative to " + Paths.get("").toAbsolutePath() + ")"));
     }
   }
+
+  /**
+   * Checks a model's location before Beam matches it: it names one file, so it may not be a glob
+   * (which Beam would expand by walking directories), and a local file must exist.
+   *
+   * @throws java.io.FileNotFoundException for a local file that does not exist
+   * @throws java.io.IOException for a glob
+   */
+  public static void checkModelLocation(String location) throws java.io.IOException {
+    if (location.chars().anyMatch(c -> "*?[]{}".indexOf(c) >= 0)) {
+      throw new java.io.IOException("a model location names one file, not a pattern: " + location);
+    }
+    Path path = plainPath(location);
+    if (path != null && !Files.exists(path)) {
+      throw new java.io.FileNotFoundException("no such file: " + location);
+    }
+  }
 }

@@ -146,6 +146,7 @@ public final class ModelDescriptors {
     }
     String location = d.getLocation();
     try {
+      LocalFiles.checkModelLocation(location);
       MatchResult.Metadata meta = FileSystems.matchSingleFileSpec(location);
       ResourceId resource = meta.resourceId();
       try (ReadableByteChannel channel = FileSystems.open(resource);

@@ -236,6 +236,7 @@ public final class ModelGuard implements Serializable {
   private ModelDescriptor read(ModelDescriptor d) throws ModelLoadException {
     String location = d.getLocation();
     try {
+      LocalFiles.checkModelLocation(location);
       MatchResult.Metadata meta = FileSystems.matchSingleFileSpec(location);
       if (meta.sizeBytes() > maxModelBytes) {
         throw new ModelLoadException("model " + ModelDescriptors.describe(d) + " at " + location + " has "
