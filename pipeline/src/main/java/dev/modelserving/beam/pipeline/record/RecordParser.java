@@ -49,6 +49,14 @@ public final class RecordParser implements Serializable {
   private DataRecord record(FieldNames names, Object[] values, String line) {
     int idAt = names.position(schema.getIdField());
     int typeAt = names.position(schema.getDataTypeField());
+    if (!schema.allowsNonFiniteInputs()) {
+      for (int i = 0; i < values.length; i++) {
+        if (i != idAt && i != typeAt && isNonFinite(values[i])) {
+          throw new IllegalArgumentException("field '" + names.name(i) + "' is not a finite number: '"
+              + shortened(values[i]) + "' (non-finite inputs are refused; --allowNonFiniteInputs accepts them)");
+        }
+      }
+    }
     Object id = idAt < 0 ? null : values[idAt];
     Object dataType = typeAt < 0 ? null : values[typeAt];
     return new DataRecord(
@@ -57,6 +65,43 @@ public final class RecordParser implements Serializable {
         names,
         values,
         line);
+  }
+
+  /**
+   * True for a value a model would read as a non-finite number: a Double that is NaN or infinite (a
+   * JSON number such as 1e309), or text that Java reads as one ("NaN", "Infinity", "-Infinity",
+   * "1e309", "0x1p9999"). Other text, categories included, is not.
+   */
+  static boolean isNonFinite(Object value) {
+    if (value instanceof Double) {
+      return !Double.isFinite((Double) value);
+    }
+    if (!(value instanceof String)) {
+      return false;
+    }
+    String v = ((String) value).trim();
+    int i = !v.isEmpty() && (v.charAt(0) == '-' || v.charAt(0) == '+') ? 1 : 0;
+    if (i >= v.length()) {
+      return false;
+    }
+    char c = v.charAt(i);
+    if (c == 'N' || c == 'I') {
+      String rest = v.substring(i);
+      return rest.equals("NaN") || rest.equals("Infinity");
+    }
+    if ((c < '0' || c > '9') && c != '.') {
+      return false; // text: no exception is thrown for it
+    }
+    try {
+      return !Double.isFinite(Double.parseDouble(v));
+    } catch (NumberFormatException notANumber) {
+      return false;
+    }
+  }
+
+  private static String shortened(Object value) {
+    String s = String.valueOf(value);
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   /** A JSON number used as an id or data type reads as written: 1001, not 1001.0. */
