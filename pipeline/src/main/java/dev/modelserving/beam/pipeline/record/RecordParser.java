@@ -14,11 +14,21 @@ import java.util.Map;
  * Parses one line of text into a {@link DataRecord}. Numbers become numbers when the record is
  * read (CSV values that are numbers, JSON numbers); everything else stays text, and the model's
  * input field decides how to read it. Throws {@link IllegalArgumentException}
- * with the reason when the line is not a record.
+ * with the reason when the line is not a record: empty, not valid UTF-8 (it holds U+FFFD, what
+ * undecodable bytes became), not CSV of the schema's columns or not a JSON object (duplicated keys
+ * included), or with a non-finite number in a field unless the schema allows them.
  */
 public final class RecordParser implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Duplicated keys are refused (which of two values a model would read is not for a parser to
+   * guess), and so is anything after the record's object on its line.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** What a decoder makes of bytes that are not UTF-8 (Kafka's and TextIO's alike). */
+  private static final char REPLACEMENT = '\uFFFD';
 
   private final RecordSchema schema;
   /** The CSV columns, shared by every CSV record this parser makes. */
@@ -33,6 +43,10 @@ public final class RecordParser implements Serializable {
   public DataRecord parse(String line) {
     if (line == null || line.isBlank()) {
       throw new IllegalArgumentException("empty record");
+    }
+    if (line.indexOf(REPLACEMENT) >= 0) {
+      throw new IllegalArgumentException("the record is not valid UTF-8 text: it has bytes that do not decode"
+          + " (read as U+FFFD) at character " + line.indexOf(REPLACEMENT));
     }
     return schema.getFormat() == RecordSchema.Format.CSV ? parseCsv(line) : record(parseJson(line), line);
   }
