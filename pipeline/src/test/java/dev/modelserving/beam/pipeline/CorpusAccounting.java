@@ -46,8 +46,8 @@ final class CorpusAccounting {
 
   /**
    * What a record of class {@code cls} becomes with the linear wine model (wine-linear.pmml), in CSV
-   * or JSON, in file mode (--defaultDataType=wine, every data type accepted) or on Kafka (no default
-   * data type, --dataTypes=wine).
+   * or JSON, in file mode (--defaultDataType=wine, every data type accepted: another is unserved) or
+   * on Kafka (no default data type, --dataTypes=wine: another is dead-lettered at ROUTE).
    *
    * <p>Scored on purpose: good records; duplicated ids (an id names a record in the outputs, it is
    * not a key the pipeline deduplicates on: both records are answered, each under the id); JSON
