@@ -113,6 +113,21 @@ public final class RecordParser implements Serializable {
     }
   }
 
+  /** True if {@code s} has a UTF-16 surrogate that is not half of a pair. */
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static String shortened(Object value) {
     String s = String.valueOf(value);
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
@@ -268,6 +283,11 @@ public final class RecordParser implements Serializable {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
+      if (hasLoneSurrogate(e.getKey()) || (v.isTextual() && hasLoneSurrogate(v.textValue()))) {
+        // a \ud800 escape: not Unicode text, and it would not survive being written as UTF-8
+        throw new IllegalArgumentException("field '" + e.getKey() + "' has an unpaired surrogate escape:"
+            + " not Unicode text");
+      }
       if (v.isNull()) {
         fields.put(e.getKey(), null);
       } else if (v.isNumber()) {
