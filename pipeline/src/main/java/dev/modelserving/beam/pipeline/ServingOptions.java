@@ -186,6 +186,13 @@ public interface ServingOptions extends PipelineOptions, StreamingOptions, Recov
 
   void setShards(int value);
 
+  @Description("Accept records with non-finite numbers (NaN, Infinity, numbers beyond a double such as 1e309) in their"
+      + " fields; by default such a record is dead-lettered (stage PARSE) with the field named")
+  @Default.Boolean(false)
+  boolean getAllowNonFiniteInputs();
+
+  void setAllowNonFiniteInputs(boolean value);
+
   @Description("Records that arrive before any model: 'hold' (score them when the first model arrives) or 'unserved' (emit them as unserved at once)")
   @Default.String("hold")
   String getNoModelPolicy();

@@ -221,6 +221,10 @@ public final class ServingPipeline {
 
   /** The record schema; {@code columns} override --csvColumns when not null (a file's header row). */
   public static RecordSchema recordSchema(ServingOptions o, List<String> columns) {
+    return formatSchema(o, columns).withNonFiniteInputs(o.getAllowNonFiniteInputs());
+  }
+
+  private static RecordSchema formatSchema(ServingOptions o, List<String> columns) {
     String defaultType = o.getDefaultDataType() == null || o.getDefaultDataType().isEmpty() ? null : o.getDefaultDataType();
     switch (o.getDataFormat().trim().toLowerCase()) {
       case "csv":

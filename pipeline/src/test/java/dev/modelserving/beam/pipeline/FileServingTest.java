@@ -143,7 +143,7 @@ class FileServingTest {
     assertThat(reasons.get("MODEL"), hasSize(1));
     assertThat(reasons.get("MODEL").get(0), containsString("alcohol_pct"));
     assertThat(reasons.get("UNSERVED"), hasSize(10));
-    assertThat(reasons.get("UNSERVED").get(0), containsString("no model for data type 'wine' arrived"));
+    assertThat(reasons.get("UNSERVED").get(0), containsString("no model serves data type 'wine'"));
     assertEquals(10, ServingReport.sum(run.counters, "unserved"));
   }
 

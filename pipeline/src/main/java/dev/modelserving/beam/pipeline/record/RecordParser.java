@@ -14,11 +14,21 @@ import java.util.Map;
  * Parses one line of text into a {@link DataRecord}. Numbers become numbers when the record is
  * read (CSV values that are numbers, JSON numbers); everything else stays text, and the model's
  * input field decides how to read it. Throws {@link IllegalArgumentException}
- * with the reason when the line is not a record.
+ * with the reason when the line is not a record: empty, not valid UTF-8 (it holds U+FFFD, what
+ * undecodable bytes became), not CSV of the schema's columns or not a JSON object (duplicated keys
+ * included), or with a non-finite number in a field unless the schema allows them.
  */
 public final class RecordParser implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Duplicated keys are refused (which of two values a model would read is not for a parser to
+   * guess), and so is anything after the record's object on its line.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** What a decoder makes of bytes that are not UTF-8 (Kafka's and TextIO's alike). */
+  private static final char REPLACEMENT = '\uFFFD';
 
   private final RecordSchema schema;
   /** The CSV columns, shared by every CSV record this parser makes. */
@@ -33,6 +43,10 @@ public final class RecordParser implements Serializable {
   public DataRecord parse(String line) {
     if (line == null || line.isBlank()) {
       throw new IllegalArgumentException("empty record");
+    }
+    if (line.indexOf(REPLACEMENT) >= 0) {
+      throw new IllegalArgumentException("the record is not valid UTF-8 text: it has bytes that do not decode"
+          + " (read as U+FFFD) at character " + line.indexOf(REPLACEMENT));
     }
     return schema.getFormat() == RecordSchema.Format.CSV ? parseCsv(line) : record(parseJson(line), line);
   }
@@ -49,6 +63,14 @@ public final class RecordParser implements Serializable {
   private DataRecord record(FieldNames names, Object[] values, String line) {
     int idAt = names.position(schema.getIdField());
     int typeAt = names.position(schema.getDataTypeField());
+    if (!schema.allowsNonFiniteInputs()) {
+      for (int i = 0; i < values.length; i++) {
+        if (i != idAt && i != typeAt && isNonFinite(values[i])) {
+          throw new IllegalArgumentException("field '" + names.name(i) + "' is not a finite number: '"
+              + shortened(values[i]) + "' (non-finite inputs are refused; --allowNonFiniteInputs accepts them)");
+        }
+      }
+    }
     Object id = idAt < 0 ? null : values[idAt];
     Object dataType = typeAt < 0 ? null : values[typeAt];
     return new DataRecord(
@@ -57,6 +79,58 @@ public final class RecordParser implements Serializable {
         names,
         values,
         line);
+  }
+
+  /**
+   * True for a value a model would read as a non-finite number: a Double that is NaN or infinite (a
+   * JSON number such as 1e309), or text that Java reads as one ("NaN", "Infinity", "-Infinity",
+   * "1e309", "0x1p9999"). Other text, categories included, is not.
+   */
+  static boolean isNonFinite(Object value) {
+    if (value instanceof Double) {
+      return !Double.isFinite((Double) value);
+    }
+    if (!(value instanceof String)) {
+      return false;
+    }
+    String v = ((String) value).trim();
+    int i = !v.isEmpty() && (v.charAt(0) == '-' || v.charAt(0) == '+') ? 1 : 0;
+    if (i >= v.length()) {
+      return false;
+    }
+    char c = v.charAt(i);
+    if (c == 'N' || c == 'I') {
+      String rest = v.substring(i);
+      return rest.equals("NaN") || rest.equals("Infinity");
+    }
+    if ((c < '0' || c > '9') && c != '.') {
+      return false; // text: no exception is thrown for it
+    }
+    try {
+      return !Double.isFinite(Double.parseDouble(v));
+    } catch (NumberFormatException notANumber) {
+      return false;
+    }
+  }
+
+  /** True if {@code s} has a UTF-16 surrogate that is not half of a pair. */
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String shortened(Object value) {
+    String s = String.valueOf(value);
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   /** A JSON number used as an id or data type reads as written: 1001, not 1001.0. */
@@ -209,6 +283,11 @@ public final class RecordParser implements Serializable {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
+      if (hasLoneSurrogate(e.getKey()) || (v.isTextual() && hasLoneSurrogate(v.textValue()))) {
+        // a \ud800 escape: not Unicode text, and it would not survive being written as UTF-8
+        throw new IllegalArgumentException("field '" + e.getKey() + "' has an unpaired surrogate escape:"
+            + " not Unicode text");
+      }
       if (v.isNull()) {
         fields.put(e.getKey(), null);
       } else if (v.isNumber()) {

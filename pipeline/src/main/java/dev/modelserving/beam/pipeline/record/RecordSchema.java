@@ -24,15 +24,31 @@ public final class RecordSchema implements Serializable {
   private final String idField;
   private final String dataTypeField;
   private final String defaultDataType;
+  private final boolean nonFiniteAllowed;
 
   private RecordSchema(Format format, List<String> columns, char separator, String idField,
-      String dataTypeField, String defaultDataType) {
+      String dataTypeField, String defaultDataType, boolean nonFiniteAllowed) {
     this.format = format;
     this.columns = columns;
     this.separator = separator;
     this.idField = idField;
     this.dataTypeField = dataTypeField;
     this.defaultDataType = defaultDataType;
+    this.nonFiniteAllowed = nonFiniteAllowed;
+  }
+
+  /**
+   * This schema, accepting ({@code true}) or refusing (the default) records with a non-finite number
+   * (NaN, Infinity, or a number too large for a double such as 1e309) in a field other than the id
+   * and the data type.
+   */
+  public RecordSchema withNonFiniteInputs(boolean allowed) {
+    return new RecordSchema(format, columns, separator, idField, dataTypeField, defaultDataType, allowed);
+  }
+
+  /** True if records may carry non-finite numbers; by default they are refused when parsed. */
+  public boolean allowsNonFiniteInputs() {
+    return nonFiniteAllowed;
   }
 
   /** CSV records with these columns, in order. */
@@ -42,14 +58,14 @@ public final class RecordSchema implements Serializable {
       throw new IllegalArgumentException("CSV records need their column names (--csvColumns or a header row)");
     }
     return new RecordSchema(Format.CSV, Collections.unmodifiableList(new ArrayList<>(columns)), separator,
-        idField, dataTypeField, defaultDataType);
+        idField, dataTypeField, defaultDataType, false);
   }
 
   /** JSON objects, one per line; {@code columns} may be empty when not known in advance. */
   public static RecordSchema json(List<String> columns, String idField, String dataTypeField,
       String defaultDataType) {
     return new RecordSchema(Format.JSON, Collections.unmodifiableList(new ArrayList<>(columns)), ',',
-        idField, dataTypeField, defaultDataType);
+        idField, dataTypeField, defaultDataType, false);
   }
 
   public Format getFormat() {

@@ -139,4 +139,26 @@ class RecordParserTest {
     assertEquals("+5", numbered.getFields().get(WineSchema.QUALITY));
     assertEquals(0.0, numbered.getFields().get("citric_acid"));
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "{\"id\":\"a\",\"alcohol\":9.5,\"alcohol\":12}|Duplicate field 'alcohol'",
+      "{\"id\":\"a\",\"alcohol\":9.5}}|not valid JSON",
+      "{\"id\":\"a\",\"alcohol\":9.5} {\"id\":\"b\"}|not valid JSON",
+      "{\"id\":\"a\\ud800\",\"alcohol\":9.5}|field 'id' has an unpaired surrogate",
+      "{\"id\":\"a\",\"wine_\\udc00type\":\"red\"}|has an unpaired surrogate",
+      "{\"id\":\"a\ufffd\",\"alcohol\":9.5}|not valid UTF-8"})
+  void aJsonRecordThatIsAmbiguousOrNotUnicodeIsRefused(String lineAndReason) {
+    String[] parts = lineAndReason.split("\\|");
+    RecordParser parser = new RecordParser(RecordSchema.json(List.of(), "id", "data_type", "wine"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parser.parse(parts[0]));
+    assertThat(e.getMessage(), containsString(parts[1]));
+  }
+
+  @Test
+  void aCsvRecordWithUndecodableBytesIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new RecordParser(CSV).parse("w-1,wine,r\ufffded,9.5"));
+    assertThat(e.getMessage(), containsString("not valid UTF-8"));
+  }
 }

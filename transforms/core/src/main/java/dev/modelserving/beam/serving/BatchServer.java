@@ -2,6 +2,7 @@ package dev.modelserving.beam.serving;
 
 import dev.modelserving.beam.model.BatchScores;
 import dev.modelserving.beam.model.Features;
+import dev.modelserving.beam.model.ModelOutput;
 import dev.modelserving.beam.model.Scorer;
 import dev.modelserving.beam.record.DeadLetter;
 import dev.modelserving.beam.record.ScoredRecord;
@@ -11,6 +12,7 @@ import dev.modelserving.beam.serving.cache.LoadedModel;
 import dev.modelserving.beam.status.BatchStats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scores a batch with one loaded model: extracts every record's features once, makes one {@link
@@ -155,20 +157,59 @@ final class BatchServer<T> {
     return f;
   }
 
-  /** The batch call; a plug-in that throws (a bug) is retried record by record, so one bad record fails alone. */
+  /**
+   * The batch call; a plug-in that throws (a bug) is retried record by record, so one bad record fails
+   * alone. Outputs that are not finite numbers are turned into failures, once per call's result.
+   */
   private static BatchScores scoreBatch(Scorer scorer, List<Features> part) {
+    BatchScores scores = null;
     try {
-      BatchScores scores = scorer.scoreBatch(part);
-      if (scores != null && scores.size() == part.size()) {
-        return scores;
-      }
+      scores = scorer.scoreBatch(part);
     } catch (RuntimeException e) {
       // fall through: isolate the record that broke the batch call
     }
-    BatchScores scores = BatchScores.of(part.size());
-    for (int j = 0; j < part.size(); j++) {
-      Scorer.scoreInto(scorer, part.get(j), scores, j);
+    if (scores == null || scores.size() != part.size()) {
+      scores = BatchScores.of(part.size());
+      for (int j = 0; j < part.size(); j++) {
+        Scorer.scoreInto(scorer, part.get(j), scores, j);
+      }
+    }
+    return refuseNonFinite(scores);
+  }
+
+  /**
+   * Fails every record of {@code scores} whose output has a non-finite number (NaN or infinite) as
+   * its value, a class probability or a numeric field: such an output is not an answer, and JSON has
+   * no number for it. The reason names the output.
+   */
+  static BatchScores refuseNonFinite(BatchScores scores) {
+    for (int j = 0; j < scores.size(); j++) {
+      if (scores.isScored(j)) {
+        String bad = nonFinite(scores.output(j));
+        if (bad != null) {
+          scores.setFailure(j, "the model's output is not a finite number: " + bad);
+        }
+      }
     }
     return scores;
+  }
+
+  /** The first non-finite number of {@code output}, described, or null if all are finite. */
+  static String nonFinite(ModelOutput output) {
+    Double value = output.getValue();
+    if (value != null && !Double.isFinite(value)) {
+      return "value " + value;
+    }
+    for (Map.Entry<String, Double> p : output.getProbabilities().entrySet()) {
+      if (p.getValue() == null || !Double.isFinite(p.getValue())) {
+        return "probability of '" + p.getKey() + "' " + p.getValue();
+      }
+    }
+    for (Map.Entry<String, Object> f : output.getFields().entrySet()) {
+      if (f.getValue() instanceof Double && !Double.isFinite((Double) f.getValue())) {
+        return "field '" + f.getKey() + "' " + f.getValue();
+      }
+    }
+    return null;
   }
 }

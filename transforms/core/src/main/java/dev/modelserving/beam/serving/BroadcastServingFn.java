@@ -77,7 +77,7 @@ final class BroadcastServingFn<T> extends DoFn<KV<KV<String, Integer>, RecordBat
     ModelSetSnapshot snapshot = latest(views).get(dataType);
     if (snapshot == null) {
       out.unserved(batch, config.boundedInput
-          ? "the input ended and no model for data type '" + dataType + "' arrived"
+          ? "no model serves data type '" + dataType + "': none arrived before the input ended"
           : "no model has arrived for data type '" + dataType + "'");
       return;
     }

@@ -225,7 +225,7 @@ final class KeyedServing<T> {
     onFlush();
     if (!held.isEmpty()) {
       unserveHeld(waitingFor() == null
-          ? "the input ended and no model for data type '" + key.getKey() + "' arrived"
+          ? "no model serves data type '" + key.getKey() + "': none arrived before the input ended"
           : "the input ended while model " + waitingFor() + " could not be loaded");
     }
   }

@@ -91,8 +91,8 @@ class NoModelPolicyTest {
 
     PAssert.that(result.getScored()).empty();
     PAssert.that(result.getUnserved()).satisfies(exactly(
-        unserved(EARLY_1, "the input ended and no model for data type 'wine' arrived"),
-        unserved(EARLY_2, "the input ended and no model for data type 'wine' arrived")));
+        unserved(EARLY_1, "no model serves data type 'wine': none arrived before the input ended"),
+        unserved(EARLY_2, "no model serves data type 'wine': none arrived before the input ended")));
     p.run().waitUntilFinish();
   }
 

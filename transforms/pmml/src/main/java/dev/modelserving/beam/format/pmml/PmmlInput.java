@@ -52,6 +52,11 @@ final class PmmlInput {
   /** The prepared value of this input for one record. */
   FieldValue prepare(Features features) throws InvalidRecordException {
     Object value = toPmmlValue(features.get(recordField));
+    if (numeric && value instanceof String && !isNumber((String) value)) {
+      // JPMML would read some text as a number (a JSON boolean's "true" as 1): text is not a number here
+      throw new InvalidRecordException(label + " must be numeric (" + field.getDataType().value() + ") but is '"
+          + value + "'");
+    }
     try {
       return field.prepare(value);
     } catch (RuntimeException e) {
