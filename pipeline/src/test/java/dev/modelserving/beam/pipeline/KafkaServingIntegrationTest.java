@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.beam.model.proto.ModelDescriptor;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.beam.pipeline.kafka.TopicReaders;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
 import dev.modelserving.beam.pipeline.kafka.PublishOptions;
@@ -30,14 +31,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,7 +185,7 @@ class KafkaServingIntegrationTest {
         counters = ServingReport.counters(result);
       } else {
         PipelineResult result = started.get();
-        counters = awaitCounter(result, "received", in);
+        counters = LiveCounters.await(result, "received", in);
         result.cancel();
       }
       assertEquals(in, ServingReport.sum(counters, "received"));
@@ -277,18 +275,6 @@ class KafkaServingIntegrationTest {
     }
   }
 
-  /** Live metrics lag the outputs by a bundle; waits until {@code event} reaches {@code expected}. */
-  private static Map<String, Long> awaitCounter(PipelineResult result, String event, long expected)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    Map<String, Long> counters = ServingReport.counters(result);
-    while (ServingReport.sum(counters, event) < expected && System.nanoTime() < deadline) {
-      Thread.sleep(250);
-      counters = ServingReport.counters(result);
-    }
-    Thread.sleep(1000); // and the other counters of the last bundle
-    return ServingReport.counters(result);
-  }
 
   private void sendTombstone(String topic, String key) throws Exception {
     Properties p = new Properties();
@@ -332,12 +318,6 @@ class KafkaServingIntegrationTest {
   }
 
   private KafkaConsumer<String, String> consumer(String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
+    return TopicReaders.fromStart(broker.bootstrapServers(), topic);
   }
 }

@@ -9,6 +9,7 @@ import dev.modelserving.beam.pipeline.CorpusAccounting.Outcome;
 import dev.modelserving.beam.pipeline.CorpusAccounting.Tally;
 import dev.modelserving.beam.pipeline.MalformedRecords.Sample;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.beam.pipeline.kafka.TopicReaders;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
 import dev.modelserving.beam.pipeline.kafka.PublishOptions;
@@ -21,14 +22,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,7 +114,7 @@ class MalformedCorpusKafkaTest {
 
       Tally tally = CorpusAccounting.check(corpus, scored, failures, csv, true);
       assertEquals(expectedScored, tally.scored);
-      Map<String, Long> counters = awaitCounter(result, "received", corpus.size());
+      Map<String, Long> counters = LiveCounters.await(result, "received", corpus.size());
       assertEquals(corpus.size(), ServingReport.sum(counters, "received"));
       assertEquals(tally.scored, ServingReport.sum(counters, "scored"));
       assertEquals(tally.deadLettered, ServingReport.sum(counters, "dead-lettered"));
@@ -128,18 +127,6 @@ class MalformedCorpusKafkaTest {
     }
   }
 
-  /** Live metrics lag the outputs by a bundle; waits until {@code event} reaches {@code expected}. */
-  private static Map<String, Long> awaitCounter(PipelineResult result, String event, long expected)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    Map<String, Long> counters = ServingReport.counters(result);
-    while (ServingReport.sum(counters, event) < expected && System.nanoTime() < deadline) {
-      Thread.sleep(250);
-      counters = ServingReport.counters(result);
-    }
-    Thread.sleep(1000); // and the other counters of the last bundle
-    return ServingReport.counters(result);
-  }
 
   /** What arrives within {@code millis}. */
   private static List<JsonNode> poll(KafkaConsumer<String, String> consumer, long millis) throws Exception {
@@ -157,12 +144,6 @@ class MalformedCorpusKafkaTest {
   }
 
   private KafkaConsumer<String, String> consumer(String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
+    return TopicReaders.fromStart(broker.bootstrapServers(), topic);
   }
 }

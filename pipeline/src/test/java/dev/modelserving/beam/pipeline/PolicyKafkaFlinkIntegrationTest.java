@@ -21,6 +21,7 @@ import dev.modelserving.beam.model.proto.Routing;
 import dev.modelserving.beam.pipeline.io.ParseModels;
 import dev.modelserving.beam.pipeline.io.ParseRecords;
 import dev.modelserving.beam.pipeline.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.beam.pipeline.kafka.TopicReaders;
 import dev.modelserving.beam.pipeline.kafka.KafkaTopics;
 import dev.modelserving.beam.pipeline.kafka.ModelPublisher;
 import dev.modelserving.beam.pipeline.kafka.ModelTopicBootstrap;
@@ -750,13 +751,7 @@ class PolicyKafkaFlinkIntegrationTest {
   }
 
   private KafkaConsumer<String, String> consumer(String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-    c.subscribe(List.of(topic));
-    return c;
+    return TopicReaders.fromStart(broker.bootstrapServers(), topic);
   }
 
   /** The record columns of the application's default CSV schema. */
